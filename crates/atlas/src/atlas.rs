@@ -1,0 +1,157 @@
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::{AreaSet, AtlasError, Catalogue, Geography, IndicatorTable, Manifest, References};
+
+/// Present and missing counts for one indicator at one geography.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Coverage {
+    /// Areas with a value.
+    pub present: usize,
+    /// Areas without one.
+    pub missing: usize,
+}
+
+/// An atlas loaded into memory: boundaries joined with indicators, ready to serve.
+#[derive(Debug, Clone)]
+pub struct Atlas {
+    /// Where it was loaded from.
+    pub dir: PathBuf,
+    /// `manifest.json`.
+    pub manifest: Manifest,
+    /// The indicator catalogue.
+    pub catalogue: Catalogue,
+    /// District and England reference values.
+    pub references: References,
+    /// The areas of each geography.
+    pub geographies: BTreeMap<Geography, AreaSet>,
+    /// The indicator values of each geography.
+    pub tables: BTreeMap<Geography, IndicatorTable>,
+    children: BTreeMap<(Geography, String), BTreeMap<Geography, Vec<String>>>,
+}
+
+impl Atlas {
+    /// The path of a geography's boundary file inside an atlas directory.
+    pub fn geography_path(dir: &Path, g: Geography) -> PathBuf {
+        dir.join("geographies").join(format!("{}.fgb", g.id()))
+    }
+
+    /// The path of a geography's indicator table inside an atlas directory.
+    pub fn table_path(dir: &Path, g: Geography) -> PathBuf {
+        dir.join("indicators").join(format!("{}.csv", g.id()))
+    }
+
+    /// Load and check an atlas directory.
+    ///
+    /// Checks, each failing with a message that names the file: every file is present and
+    /// parses; every indicator row belongs to a known area (unknown codes are listed); every
+    /// catalogue level has its column; every parent code exists.
+    pub fn load(dir: &Path) -> Result<Self, AtlasError> {
+        let manifest = Manifest::read(&dir.join("manifest.json"))?;
+        let cat_path = dir.join("indicators").join("catalogue.json");
+        let catalogue = Catalogue::read(&cat_path)?;
+        let references = References::read(&dir.join("indicators").join("reference.csv"))?;
+        let mut geographies = BTreeMap::new();
+        let mut tables = BTreeMap::new();
+        for g in manifest.geographies.keys().copied() {
+            let path = Self::geography_path(dir, g);
+            let areas = AreaSet::read(g, &path)?;
+            let tpath = Self::table_path(dir, g);
+            let table = IndicatorTable::read_csv(g, &tpath)?;
+            let unknown: Vec<&str> = table
+                .codes
+                .iter()
+                .filter(|c| areas.get(c).is_none())
+                .map(String::as_str)
+                .collect();
+            if !unknown.is_empty() {
+                return Err(AtlasError::invalid(
+                    &tpath,
+                    format!(
+                        "{} code(s) are not {} areas in {}: {}",
+                        unknown.len(),
+                        g.id(),
+                        path.display(),
+                        unknown.join(", ")
+                    ),
+                ));
+            }
+            for def in catalogue.at(g) {
+                if table.column_index(&def.id).is_none() {
+                    return Err(AtlasError::invalid(
+                        &tpath,
+                        format!("the catalogue lists {} at {g} but this table has no such column", def.id),
+                    ));
+                }
+            }
+            geographies.insert(g, areas);
+            tables.insert(g, table);
+        }
+        let children = link_parents(dir, &geographies)?;
+        Ok(Self {
+            dir: dir.to_owned(),
+            manifest,
+            catalogue,
+            references,
+            geographies,
+            tables,
+            children,
+        })
+    }
+
+    /// The areas of a geography.
+    pub fn areas(&self, g: Geography) -> Option<&AreaSet> {
+        self.geographies.get(&g)
+    }
+
+    /// The codes of the areas of `child` geography whose parent at `g` is `code`.
+    pub fn children(&self, g: Geography, code: &str, child: Geography) -> &[String] {
+        self.children
+            .get(&(g, code.to_owned()))
+            .and_then(|m| m.get(&child))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The value of an indicator for an area.
+    pub fn value(&self, g: Geography, code: &str, indicator: &str) -> Option<f64> {
+        self.tables.get(&g)?.get(code, indicator)
+    }
+
+    /// Present and missing counts of an indicator at a geography.
+    pub fn coverage(&self, g: Geography, indicator: &str) -> Option<Coverage> {
+        let table = self.tables.get(&g)?;
+        let areas = self.geographies.get(&g)?.len();
+        let (present, _) = table.coverage(indicator)?;
+        Some(Coverage {
+            present,
+            missing: areas - present,
+        })
+    }
+}
+
+type Children = BTreeMap<(Geography, String), BTreeMap<Geography, Vec<String>>>;
+
+fn link_parents(dir: &Path, geos: &BTreeMap<Geography, AreaSet>) -> Result<Children, AtlasError> {
+    let mut children: Children = BTreeMap::new();
+    for (g, set) in geos {
+        for area in &set.areas {
+            for (pg, pcode) in &area.parents {
+                if let Some(parents) = geos.get(pg) {
+                    if parents.get(pcode).is_none() {
+                        return Err(AtlasError::invalid(
+                            Atlas::geography_path(dir, *g),
+                            format!("{} {} names parent {pg} {pcode}, which is not in the atlas", g, area.code),
+                        ));
+                    }
+                }
+                children
+                    .entry((*pg, pcode.clone()))
+                    .or_default()
+                    .entry(*g)
+                    .or_default()
+                    .push(area.code.clone());
+            }
+        }
+    }
+    Ok(children)
+}

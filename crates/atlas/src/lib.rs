@@ -1,0 +1,41 @@
+//! The equimap data model: the geographies, their areas, the indicator catalogue and the atlas as
+//! it is stored on disk (`boundaries/`).
+//!
+//! Everything downstream (ingest, tiles, queries, the server) speaks these types. The crate knows
+//! nothing about HTTP or about the published source files; it only reads and writes the atlas.
+//!
+//! On disk an atlas is a directory:
+//!
+//! ```text
+//! manifest.json                  what was built, from which sources, with which licences
+//! geographies/<geography>.fgb    one FlatGeobuf per geography (code, name, parent codes)
+//! indicators/catalogue.json      one entry per indicator: unit, period, source, method, ...
+//! indicators/<geography>.csv     values keyed by area code, one column per indicator
+//! indicators/reference.csv       district and England reference values per indicator
+//! reference/*                    postcodes, places, GP practices and basemap context
+//! ```
+//!
+//! Geometry and indicators are kept apart on purpose: an indicator can be added or replaced by
+//! editing a CSV and the catalogue, without touching boundaries.
+
+mod area;
+mod atlas;
+mod catalogue;
+mod error;
+mod fgb;
+mod geography;
+mod manifest;
+mod table;
+
+pub use area::{Area, AreaSet};
+pub use atlas::{Atlas, Coverage};
+pub use catalogue::{Catalogue, IndicatorDef, Kind, Level, Polarity, ReferenceValue, References};
+pub use error::AtlasError;
+pub use fgb::{FgbRow, read_fgb, write_area_fgb};
+pub use flatgeobuf::GeometryType;
+pub use geography::Geography;
+pub use manifest::{LayerRecord, Manifest, SourceRecord};
+pub use table::{IndicatorTable, format_number};
+
+/// The ONS code for England, used as the scope of national reference values.
+pub const ENGLAND_CODE: &str = "E92000001";

@@ -1,0 +1,220 @@
+//! Indicator tables, catalogue entries and reference values.
+//!
+//! Each source module adds its indicators through [`Builder`], which keeps values in sorted
+//! maps so that the tables come out in the same order on every run.
+
+mod imd;
+mod life;
+mod population;
+
+use std::collections::BTreeMap;
+
+use equimap_atlas::{
+    Catalogue, ENGLAND_CODE, Geography, IndicatorDef, IndicatorTable, Kind, Level, Polarity,
+    ReferenceValue, References,
+};
+
+pub use imd::{iod2019, iod2025};
+pub use life::life_expectancy;
+pub use population::{Populations, population};
+
+/// Collects indicator values, definitions and reference values.
+#[derive(Default)]
+pub struct Builder {
+    values: BTreeMap<Geography, BTreeMap<String, BTreeMap<String, f64>>>,
+    defs: Vec<IndicatorDef>,
+    refs: Vec<ReferenceValue>,
+    /// The selection's district code (or `all`) and name, the scope of local reference values.
+    pub scope: (String, String),
+}
+
+/// The fixed parts of a catalogue entry, shared by an indicator's levels.
+pub struct Meta<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub description: &'a str,
+    pub theme: &'a str,
+    pub unit: &'a str,
+    pub kind: Kind,
+    pub polarity: Polarity,
+    pub native: Geography,
+    pub source: &'a str,
+    pub attribution: &'a str,
+    pub decimals: u8,
+    pub in_tiles: bool,
+    pub local: bool,
+    pub caveat: Option<&'a str>,
+}
+
+impl Builder {
+    /// A builder for a selection's scope.
+    pub fn new(scope_code: &str, scope_name: &str) -> Self {
+        Self {
+            scope: (scope_code.to_owned(), scope_name.to_owned()),
+            ..Self::default()
+        }
+    }
+
+    /// Add a catalogue entry. Values are added with [`Builder::set`].
+    pub fn define(&mut self, meta: &Meta<'_>, levels: Vec<Level>) {
+        self.defs.push(IndicatorDef {
+            id: meta.id.to_owned(),
+            label: meta.label.to_owned(),
+            description: meta.description.to_owned(),
+            theme: meta.theme.to_owned(),
+            unit: meta.unit.to_owned(),
+            kind: meta.kind,
+            polarity: meta.polarity,
+            native: meta.native,
+            levels,
+            source: meta.source.to_owned(),
+            licence: "Open Government Licence v3.0".to_owned(),
+            attribution: meta.attribution.to_owned(),
+            local: meta.local,
+            decimals: meta.decimals,
+            in_tiles: meta.in_tiles,
+            caveat: meta.caveat.map(str::to_owned),
+        });
+    }
+
+    /// Set the values of an indicator at a geography.
+    pub fn set_all(&mut self, g: Geography, id: &str, values: BTreeMap<String, f64>) {
+        self.values
+            .entry(g)
+            .or_default()
+            .entry(id.to_owned())
+            .or_default()
+            .extend(values);
+    }
+
+    /// Add the selection's and England's reference values for an indicator.
+    pub fn reference(&mut self, id: &str, local: &RefVal<'_>, england: &RefVal<'_>) {
+        let (code, name) = self.scope.clone();
+        for (scope, scope_name, r) in [
+            (code, name, local),
+            (ENGLAND_CODE.to_owned(), "England".to_owned(), england),
+        ] {
+            self.refs.push(ReferenceValue {
+                indicator: id.to_owned(),
+                scope,
+                scope_name,
+                value: r.0,
+                period: r.2.to_owned(),
+                method: r.1.to_owned(),
+            });
+        }
+    }
+
+    /// Turn everything into the catalogue, one table per geography and the reference values.
+    /// `codes` lists every area of each geography, so that areas with no value still get a row.
+    pub fn finish(
+        self,
+        codes: &BTreeMap<Geography, Vec<String>>,
+    ) -> (Catalogue, BTreeMap<Geography, IndicatorTable>, References) {
+        let mut tables = BTreeMap::new();
+        for (g, area_codes) in codes {
+            let cols: Vec<String> = self
+                .defs
+                .iter()
+                .filter(|d| d.level(*g).is_some())
+                .map(|d| d.id.clone())
+                .collect();
+            let empty = BTreeMap::new();
+            let by_col = self.values.get(g).unwrap_or(&empty);
+            let mut table = IndicatorTable::new(*g, cols.clone());
+            let mut row = Vec::with_capacity(cols.len());
+            for code in area_codes {
+                row.clear();
+                row.extend(cols.iter().map(|c| by_col.get(c).and_then(|v| v.get(code)).copied()));
+                table.push_row(code, &row);
+            }
+            tables.insert(*g, table);
+        }
+        (
+            Catalogue {
+                indicators: self.defs,
+            },
+            tables,
+            References { rows: self.refs },
+        )
+    }
+}
+
+/// A reference value: the value, how it was made (or why there is none), and its period.
+pub struct RefVal<'a>(pub Option<f64>, pub &'a str, pub &'a str);
+
+/// A level with its period, method and estimate flag.
+pub fn level(geography: Geography, period: &str, method: &str, estimate: bool) -> Level {
+    Level {
+        geography,
+        period: period.to_owned(),
+        method: method.to_owned(),
+        estimate,
+    }
+}
+
+/// The weighted mean of the values that are present; `None` if no weight is left.
+pub fn weighted_mean<'a>(items: impl IntoIterator<Item = (Option<f64>, f64)> + 'a) -> Option<f64> {
+    let (mut sum, mut w) = (0.0, 0.0);
+    for (v, weight) in items {
+        if let Some(v) = v {
+            sum += v * weight;
+            w += weight;
+        }
+    }
+    (w > 0.0).then(|| sum / w)
+}
+
+/// Aggregate child values to parents as a weighted mean, the usual way ONS and MHCLG
+/// summarise small-area figures for larger areas.
+pub fn aggregate_mean(
+    values: &BTreeMap<String, f64>,
+    weights: &BTreeMap<String, f64>,
+    parent_of: &BTreeMap<String, String>,
+) -> BTreeMap<String, f64> {
+    let mut acc: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for (child, parent) in parent_of {
+        if let (Some(v), Some(w)) = (values.get(child), weights.get(child)) {
+            let e = acc.entry(parent.clone()).or_default();
+            e.0 += v * w;
+            e.1 += w;
+        }
+    }
+    acc.into_iter()
+        .filter(|(_, (_, w))| *w > 0.0)
+        .map(|(p, (s, w))| (p, s / w))
+        .collect()
+}
+
+/// Sum child weights (people) to parents, counting only children that pass `keep`.
+pub fn aggregate_count(
+    weights: &BTreeMap<String, f64>,
+    parent_of: &BTreeMap<String, String>,
+    keep: impl Fn(&str) -> bool,
+) -> BTreeMap<String, f64> {
+    let mut acc: BTreeMap<String, f64> = BTreeMap::new();
+    for (child, parent) in parent_of {
+        let e = acc.entry(parent.clone()).or_default();
+        if keep(child) {
+            *e += weights.get(child).copied().unwrap_or_default();
+        }
+    }
+    acc
+}
+
+/// Every child's parent at one geography, as a map.
+pub fn parent_map(
+    m: &crate::membership::Membership,
+    child: Geography,
+    parent: Geography,
+) -> BTreeMap<String, String> {
+    m.parents
+        .get(&child)
+        .map(|areas| {
+            areas
+                .iter()
+                .filter_map(|(c, ps)| Some((c.clone(), ps.get(&parent)?.clone())))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,259 @@
+//! The ingest: published sources in, a checked atlas out.
+//!
+//! ```text
+//! sources dir ──▶ membership (ONS lookups: which areas, which parents)
+//!             ──▶ boundaries (choose file, repair, orient, round)      ──▶ geographies/*.fgb
+//!             ──▶ indicators (population, IoD2025, IoD2019, life exp.) ──▶ indicators/*
+//!             ──▶ reference layers (postcodes, places, GPs, basemap)   ──▶ reference/*
+//!             ──▶ manifest.json, then a full reload check, then an atomic swap into place
+//! ```
+//!
+//! Every mismatch between sources stops the ingest with a message naming the file, row and code;
+//! nothing is dropped silently, and a failed ingest leaves the previous atlas untouched.
+
+mod boundaries;
+mod error;
+mod geom;
+mod indicators;
+mod membership;
+mod read;
+mod reference_layers;
+pub mod sources;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use equimap_atlas::{Atlas, Geography, LayerRecord, Manifest, SourceRecord};
+use geo::BoundingRect;
+use indicatif::{ProgressBar, ProgressStyle};
+use sha2::{Digest, Sha256};
+
+pub use error::{IngestError, Result};
+pub use geom::{clean_polygonal, read_features};
+pub use membership::Selection;
+pub use read::{read_source, SourceBytes};
+
+/// What to ingest and where to write it.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// The sources directory, laid out as `../shared/data`.
+    pub sources: PathBuf,
+    /// An English district code, or `all`.
+    pub lad: String,
+    /// The atlas directory to write (replaced atomically, entry by entry).
+    pub out: PathBuf,
+    /// Show progress bars (they are hidden anyway when stderr is not a terminal).
+    pub progress: bool,
+}
+
+/// What an ingest did, for the closing summary.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// The district and its name.
+    pub district: (String, String),
+    /// Per geography: feature count, file used, and the repaired geometries with their
+    /// relative area change.
+    pub geographies: Vec<(Geography, usize, String, Vec<(String, f64)>)>,
+    /// Number of indicators in the catalogue.
+    pub indicators: usize,
+    /// Reference layers and their row counts.
+    pub reference_layers: Vec<(String, usize)>,
+    /// Seconds taken.
+    pub seconds: f64,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "Atlas for {} ({}) built in {:.1} s", self.district.1, self.district.0, self.seconds)?;
+        for (g, n, file, repaired) in &self.geographies {
+            write!(f, "  {:<9} {n:>6} areas  from {file}", g.id())?;
+            writeln!(f)?;
+            for (code, change) in repaired {
+                writeln!(f, "            repaired invalid geometry of {code} (area changed by {:.5}%)", change * 100.0)?;
+            }
+        }
+        writeln!(f, "  {} indicators", self.indicators)?;
+        for (id, n) in &self.reference_layers {
+            writeln!(f, "  reference {id}: {n}")?;
+        }
+        Ok(())
+    }
+}
+
+const STEPS: u64 = 9;
+
+fn progress(enabled: bool) -> ProgressBar {
+    let pb = if enabled { ProgressBar::new(STEPS) } else { ProgressBar::hidden() };
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} [{pos}/{len}] {wide_msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
+}
+
+/// Run the ingest.
+pub fn run(opts: &IngestOptions) -> Result<Summary> {
+    let started = Instant::now();
+    let sel = Selection::parse(&opts.lad)?;
+    if !opts.sources.is_dir() {
+        return Err(IngestError::Usage(format!(
+            "sources directory {} does not exist; point --sources at the published data (e.g. ../shared/data)",
+            opts.sources.display()
+        )));
+    }
+    let pb = progress(opts.progress);
+    let mut log = read::SourceLog::new(&opts.sources);
+
+    pb.set_message("Reading the ONS lookups");
+    let m = membership::Membership::build(&mut log, &sel)?;
+    m.check_known_counts(&sel)?;
+    pb.inc(1);
+
+    let mut built = BTreeMap::new();
+    for g in Geography::ALL {
+        pb.set_message(format!("Boundaries: {}", g.label()));
+        built.insert(g, boundaries::build(&mut log, g, &m)?);
+    }
+    pb.inc(1);
+
+    let mut b = indicators::Builder::new(sel.code(), &m.name);
+    pb.set_message("Population");
+    let pops = indicators::population(&mut log, &m, &mut b)?;
+    pb.inc(1);
+    pb.set_message("IoD2025");
+    indicators::iod2025(&mut log, &m, &mut b, &pops.lsoa21, &pops.lsoa21_period, &pops.england_lsoa21_census)?;
+    pb.inc(1);
+    pb.set_message("IoD2019");
+    indicators::iod2019(&mut log, &m, &mut b)?;
+    pb.inc(1);
+    pb.set_message("Life expectancy");
+    indicators::life_expectancy(&mut log, &m, &mut b, &pops)?;
+    pb.inc(1);
+
+    let codes: BTreeMap<Geography, Vec<String>> = built
+        .iter()
+        .map(|(g, bg)| (*g, bg.areas.areas.iter().map(|a| a.code.clone()).collect()))
+        .collect();
+    let (catalogue, tables, references) = b.finish(&codes);
+
+    // Build beside the target, then check that it loads, then swap.
+    let parent = opts.out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| IngestError::io(parent, e))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".equimap-ingest-")
+        .tempdir_in(parent)
+        .map_err(|e| IngestError::io(parent, e))?;
+    let dir = tmp.path();
+    pb.set_message("Writing boundaries");
+    for sub in ["geographies", "indicators"] {
+        std::fs::create_dir_all(dir.join(sub)).map_err(|e| IngestError::io(dir.join(sub), e))?;
+    }
+    let mut geo_records = BTreeMap::new();
+    for (g, bg) in &built {
+        bg.areas.write(*g, &Atlas::geography_path(dir, *g))?;
+        geo_records.insert(*g, LayerRecord {
+            file: format!("geographies/{}.fgb", g.id()),
+            count: bg.areas.len(),
+            source: format!("{} ({})", bg.file.describe, bg.file.path),
+            vintage: g.label().to_owned(),
+            licence: "Open Government Licence v3.0".to_owned(),
+            attribution: sources::OGL_ATTRIBUTION.to_owned(),
+        });
+    }
+    pb.inc(1);
+    pb.set_message("Writing indicators");
+    catalogue.write(&dir.join("indicators").join("catalogue.json"))?;
+    for (g, t) in &tables {
+        t.write_csv(&Atlas::table_path(dir, *g), &|c| catalogue.get(c).map_or(6, |d| d.decimals))?;
+    }
+    references.write(&dir.join("indicators").join("reference.csv"))?;
+    pb.inc(1);
+
+    pb.set_message("Reference layers");
+    let extent = built[&Geography::District]
+        .areas
+        .areas
+        .iter()
+        .filter_map(|a| a.geometry.bounding_rect())
+        .reduce(|a, b| geo::Rect::new(
+            geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+            geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+        ))
+        .ok_or_else(|| IngestError::Check("the district has no geometry".to_owned()))?;
+    let reference_layers = reference_layers::build(&mut log, &m, dir, extent)?;
+    pb.inc(1);
+
+    let sources: Vec<SourceRecord> = log
+        .entries
+        .iter()
+        .map(|(path, (sha, bytes, uses))| SourceRecord {
+            path: path.clone(),
+            sha256: sha.clone(),
+            bytes: *bytes,
+            used_for: uses.join("; "),
+        })
+        .collect();
+    let mut h = Sha256::new();
+    for s in &sources {
+        h.update(s.path.as_bytes());
+        h.update(s.sha256.as_bytes());
+    }
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    let version: String = h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let manifest = Manifest {
+        format: Manifest::FORMAT,
+        district: sel.code().to_owned(),
+        district_name: m.name.clone(),
+        version,
+        geographies: geo_records,
+        reference_layers: reference_layers.clone(),
+        sources,
+        attribution: vec![
+            sources::OGL_ATTRIBUTION.to_owned(),
+            sources::MHCLG_ATTRIBUTION.to_owned(),
+            sources::OSM_ATTRIBUTION.to_owned(),
+        ],
+    };
+    manifest.write(&dir.join("manifest.json"))?;
+    // The atlas must load exactly as the server will load it before it replaces anything.
+    Atlas::load(dir)?;
+    swap_into_place(dir, &opts.out)?;
+    pb.finish_and_clear();
+
+    Ok(Summary {
+        district: (sel.code().to_owned(), m.name.clone()),
+        geographies: built
+            .iter()
+            .map(|(g, bg)| (*g, bg.areas.len(), bg.file.path.to_owned(), bg.repaired.clone()))
+            .collect(),
+        indicators: catalogue.indicators.len(),
+        reference_layers: reference_layers.iter().map(|(k, v)| (k.clone(), v.count)).collect(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// The entries an ingest owns inside the atlas directory. Anything else there (for example
+/// `areas/`, the custom-area examples) is left alone.
+const OWNED: [&str; 4] = ["geographies", "indicators", "reference", "manifest.json"];
+
+fn swap_into_place(built: &Path, out: &Path) -> Result<()> {
+    std::fs::create_dir_all(out).map_err(|e| IngestError::io(out, e))?;
+    let old = tempfile::Builder::new()
+        .prefix(".equimap-old-")
+        .tempdir_in(out)
+        .map_err(|e| IngestError::io(out, e))?;
+    // OWNED lists manifest.json last, so a reader never sees a new manifest over old files.
+    for name in OWNED {
+        let target = out.join(name);
+        if target.exists() {
+            std::fs::rename(&target, old.path().join(name)).map_err(|e| IngestError::io(&target, e))?;
+        }
+        let src = built.join(name);
+        if src.exists() {
+            std::fs::rename(&src, &target).map_err(|e| IngestError::io(&target, e))?;
+        }
+    }
+    Ok(())
+}

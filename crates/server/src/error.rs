@@ -1,0 +1,39 @@
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// An error answered to an HTTP client, always as a JSON body naming the problem.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request was malformed or out of range.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Nothing exists at that path or with that code.
+    #[error("{0}")]
+    NotFound(String),
+    /// Something failed on our side.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        (
+            status,
+            Json(json!({ "error": self.to_string(), "status": status.as_u16() })),
+        )
+            .into_response()
+    }
+}
