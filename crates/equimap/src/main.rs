@@ -75,6 +75,7 @@ fn run(cmd: Command) -> anyhow::Result<()> {
                 lad,
                 out,
                 progress: !quiet,
+                check_known_counts: true,
             })?;
             print!("{summary}");
             Ok(())

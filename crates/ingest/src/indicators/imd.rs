@@ -26,6 +26,9 @@ struct Edition<'a> {
     lsoa: Geography,
     code_col: &'static str,
     file: &'static str,
+    /// The number of LSOAs in England in this edition, the denominator of percentiles. A fixed,
+    /// published figure, so that an excerpt of the table gives the same percentiles.
+    national_lsoas: f64,
     period: &'static str,
     source: &'static str,
     domains: Vec<Domain>,
@@ -63,6 +66,7 @@ pub fn iod2025(
         lsoa: Geography::Lsoa21,
         code_col: "lsoa21_code",
         file: sources::IOD2025,
+        national_lsoas: 33_755.0,
         period: "English Indices of Deprivation 2025",
         source: "MHCLG, English Indices of Deprivation 2025 (File 7 via humaniverse/IMD)",
         domains: vec![
@@ -115,6 +119,7 @@ pub fn iod2019(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Result<(
         lsoa: Geography::Lsoa11,
         code_col: "lsoa11cd",
         file: sources::IOD2019,
+        national_lsoas: 32_844.0,
         period: "English Indices of Deprivation 2019",
         source: "MHCLG, English Indices of Deprivation 2019 (Files 1, 2, 3, 6 and 9)",
         domains: vec![
@@ -147,7 +152,15 @@ fn edition(log: &mut SourceLog, m: &Membership, b: &mut Builder, ed: &Edition<'_
     let csv = log.csv(ed.file, &format!("IoD{} ranks, deciles and scores", ed.year))?;
     let code_col = csv.col(ed.code_col)?;
     let sel = m.codes(ed.lsoa);
-    let national_n = csv.len() as f64;
+    let national_n = ed.national_lsoas;
+    if csv.len() as f64 > national_n {
+        return Err(IngestError::Check(format!(
+            "{}: {} rows, but IoD{} ranks {national_n} LSOAs in England",
+            ed.file,
+            csv.len(),
+            ed.year
+        )));
+    }
     let mut seen = BTreeSet::new();
     for dom in &ed.domains {
         let cols = (csv.col(dom.rank)?, csv.col(dom.decile)?, dom.score.map(|s| csv.col(s)).transpose()?);
@@ -167,6 +180,9 @@ fn edition(log: &mut SourceLog, m: &Membership, b: &mut Builder, ed: &Edition<'_
             }
             if in_sel {
                 let r = row.req_num(cols.0)?;
+                if !(1.0..=national_n).contains(&r) {
+                    return Err(row.bad(cols.0, format!("rank {r} is outside 1..{national_n}")));
+                }
                 let dv = row.req_num(cols.1)?;
                 if !(1.0..=10.0).contains(&dv) {
                     return Err(row.bad(cols.1, format!("decile {dv} is outside 1..10")));
