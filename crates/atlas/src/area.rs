@@ -79,7 +79,12 @@ impl AreaSet {
                     Some(a.name.clone()),
                     a.alt_name.clone(),
                 ];
-                values.extend(geography.parents().iter().map(|p| a.parents.get(p).cloned()));
+                values.extend(
+                    geography
+                        .parents()
+                        .iter()
+                        .map(|p| a.parents.get(p).cloned()),
+                );
                 (Geometry::MultiPolygon(a.geometry.clone()), values)
             })
             .collect();
@@ -108,7 +113,10 @@ impl AreaSet {
                 other => {
                     return Err(AtlasError::invalid(
                         path,
-                        format!("area {code} has a {} geometry, expected polygons", kind_name(&other)),
+                        format!(
+                            "area {code} has a {} geometry, expected polygons",
+                            kind_name(&other)
+                        ),
                     ));
                 }
             };

@@ -80,7 +80,10 @@ impl Atlas {
                 if table.column_index(&def.id).is_none() {
                     return Err(AtlasError::invalid(
                         &tpath,
-                        format!("the catalogue lists {} at {g} but this table has no such column", def.id),
+                        format!(
+                            "the catalogue lists {} at {g} but this table has no such column",
+                            def.id
+                        ),
                     ));
                 }
             }
@@ -136,13 +139,16 @@ fn link_parents(dir: &Path, geos: &BTreeMap<Geography, AreaSet>) -> Result<Child
     for (g, set) in geos {
         for area in &set.areas {
             for (pg, pcode) in &area.parents {
-                if let Some(parents) = geos.get(pg) {
-                    if parents.get(pcode).is_none() {
-                        return Err(AtlasError::invalid(
-                            Atlas::geography_path(dir, *g),
-                            format!("{} {} names parent {pg} {pcode}, which is not in the atlas", g, area.code),
-                        ));
-                    }
+                if let Some(parents) = geos.get(pg)
+                    && parents.get(pcode).is_none()
+                {
+                    return Err(AtlasError::invalid(
+                        Atlas::geography_path(dir, *g),
+                        format!(
+                            "{} {} names parent {pg} {pcode}, which is not in the atlas",
+                            g, area.code
+                        ),
+                    ));
                 }
                 children
                     .entry((*pg, pcode.clone()))

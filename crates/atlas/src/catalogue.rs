@@ -131,7 +131,10 @@ impl Catalogue {
             if let Some(prev) = seen.insert(d.id.as_str(), i) {
                 return Err(AtlasError::invalid(
                     path,
-                    format!("indicator id {:?} appears twice (entries {prev} and {i})", d.id),
+                    format!(
+                        "indicator id {:?} appears twice (entries {prev} and {i})",
+                        d.id
+                    ),
                 ));
             }
             if d.levels.is_empty() {

@@ -47,7 +47,9 @@ pub enum AtlasError {
         message: String,
     },
     /// A geography name that is not one of ours.
-    #[error("unknown geography {0:?}; expected one of lsoa21, lsoa11, msoa21, msoa11, ward, district")]
+    #[error(
+        "unknown geography {0:?}; expected one of lsoa21, lsoa11, msoa21, msoa11, ward, district"
+    )]
     UnknownGeography(String),
 }
 

@@ -57,7 +57,11 @@ pub fn write_area_fgb(
         if values.len() != columns.len() {
             return Err(AtlasError::invalid(
                 path,
-                format!("feature {i} has {} values for {} columns", values.len(), columns.len()),
+                format!(
+                    "feature {i} has {} values for {} columns",
+                    values.len(),
+                    columns.len()
+                ),
             ));
         }
         writer

@@ -107,7 +107,10 @@ mod tests {
         for g in Geography::ALL {
             assert_eq!(g.id().parse::<Geography>().expect("parses"), g);
         }
-        assert_eq!("LSOA".parse::<Geography>().expect("alias"), Geography::Lsoa21);
+        assert_eq!(
+            "LSOA".parse::<Geography>().expect("alias"),
+            Geography::Lsoa21
+        );
         assert!("county".parse::<Geography>().is_err());
     }
 }

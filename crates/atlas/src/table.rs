@@ -40,7 +40,11 @@ impl IndicatorTable {
 
     /// Append a row. Returns false (and changes nothing) if the code is already present.
     pub fn push_row(&mut self, code: &str, values: &[Option<f64>]) -> bool {
-        assert_eq!(values.len(), self.columns.len(), "row width must match columns");
+        assert_eq!(
+            values.len(),
+            self.columns.len(),
+            "row width must match columns"
+        );
         if self.row_of.contains_key(code) {
             return false;
         }
@@ -146,7 +150,10 @@ impl IndicatorTable {
             let line = i + 2;
             let code = rec.get(0).unwrap_or_default().trim();
             if code.is_empty() {
-                return Err(AtlasError::invalid(path, format!("line {line}: empty code")));
+                return Err(AtlasError::invalid(
+                    path,
+                    format!("line {line}: empty code"),
+                ));
             }
             row.clear();
             for (j, cell) in rec.iter().skip(1).enumerate() {
@@ -240,17 +247,22 @@ mod tests {
     #[test]
     fn rejects_bad_cells_naming_row_and_column() {
         let csv = "code,imd\nE01011264,17.003\nE01011265,abc\n";
-        let err = IndicatorTable::from_reader(Geography::Lsoa21, csv.as_bytes(), Path::new("t.csv"))
-            .expect_err("bad number");
+        let err =
+            IndicatorTable::from_reader(Geography::Lsoa21, csv.as_bytes(), Path::new("t.csv"))
+                .expect_err("bad number");
         let msg = err.to_string();
-        assert!(msg.contains("line 3") && msg.contains("E01011265") && msg.contains("imd"), "{msg}");
+        assert!(
+            msg.contains("line 3") && msg.contains("E01011265") && msg.contains("imd"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn duplicate_codes_are_rejected() {
         let csv = "code,imd\nE01011264,1\nE01011264,2\n";
-        let err = IndicatorTable::from_reader(Geography::Lsoa21, csv.as_bytes(), Path::new("t.csv"))
-            .expect_err("duplicate");
+        let err =
+            IndicatorTable::from_reader(Geography::Lsoa21, csv.as_bytes(), Path::new("t.csv"))
+                .expect_err("duplicate");
         assert!(err.to_string().contains("appears twice"));
     }
 }

@@ -100,7 +100,9 @@ fn serve(dir: &std::path::Path, addr: SocketAddr) -> anyhow::Result<()> {
     let atlas = equimap_atlas::Atlas::load(dir)?;
     tracing::info!(district = %atlas.manifest.district_name, version = %atlas.manifest.version, "atlas loaded from {}", dir.display());
     let state = Arc::new(equimap_server::AppState { atlas });
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         tracing::info!("listening on http://{}", listener.local_addr()?);
@@ -117,7 +119,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

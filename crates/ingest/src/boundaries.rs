@@ -30,7 +30,11 @@ pub fn build(log: &mut SourceLog, g: Geography, m: &Membership) -> Result<BuiltG
         }
         let src = log.read(file.path, &format!("{g} boundaries"))?;
         let (mut found, mut repaired) = areas_by_code(&src, file.code, file.name)?;
-        let missing: Vec<&str> = want.iter().filter(|c| !found.contains_key(**c)).copied().collect();
+        let missing: Vec<&str> = want
+            .iter()
+            .filter(|c| !found.contains_key(**c))
+            .copied()
+            .collect();
         if !missing.is_empty() {
             // A detailed local file for another district: try the next candidate.
             last_missing = missing.iter().map(|s| (*s).to_owned()).collect();
@@ -44,7 +48,11 @@ pub fn build(log: &mut SourceLog, g: Geography, m: &Membership) -> Result<BuiltG
             .map(|(code, (name, geometry))| Area {
                 parents: m.parents[&g][&code].clone(),
                 alt_name: alt.get(&code).cloned(),
-                name: if name.is_empty() { m.name.clone() } else { name },
+                name: if name.is_empty() {
+                    m.name.clone()
+                } else {
+                    name
+                },
                 code,
                 geometry,
             })
@@ -70,7 +78,10 @@ fn alt_names(log: &mut SourceLog, g: Geography) -> Result<HashMap<String, String
     if g != Geography::Msoa11 {
         return Ok(HashMap::new());
     }
-    let csv = log.csv(sources::HOCL_MSOA, "MSOA 2011 House of Commons Library names")?;
+    let csv = log.csv(
+        sources::HOCL_MSOA,
+        "MSOA 2011 House of Commons Library names",
+    )?;
     let (c, n) = (csv.col("MSOAC")?, csv.col("MSOAHOCLN")?);
     let mut out = HashMap::new();
     for row in csv.rows() {
@@ -78,4 +89,3 @@ fn alt_names(log: &mut SourceLog, g: Geography) -> Result<HashMap<String, String
     }
     Ok(out)
 }
-

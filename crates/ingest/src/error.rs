@@ -69,7 +69,9 @@ pub enum IngestError {
         message: String,
     },
     /// A file declares a coordinate reference system we cannot read.
-    #[error("{path}: unknown or unsupported CRS {crs:?}; sources must be WGS84 (EPSG:4326/CRS84) or British National Grid (EPSG:27700)")]
+    #[error(
+        "{path}: unknown or unsupported CRS {crs:?}; sources must be WGS84 (EPSG:4326/CRS84) or British National Grid (EPSG:27700)"
+    )]
     UnknownCrs {
         /// The file.
         path: PathBuf,

@@ -39,7 +39,8 @@ pub fn read_features(src: &SourceBytes) -> Result<Vec<Feature>> {
         path: src.path.clone(),
         message: m,
     };
-    let gj = geojson::GeoJson::from_reader(src.data.as_slice()).map_err(|e| gj_err(e.to_string()))?;
+    let gj =
+        geojson::GeoJson::from_reader(src.data.as_slice()).map_err(|e| gj_err(e.to_string()))?;
     let geojson::GeoJson::FeatureCollection(fc) = gj else {
         return Err(gj_err("expected a FeatureCollection".to_owned()));
     };
@@ -49,13 +50,13 @@ pub fn read_features(src: &SourceBytes) -> Result<Vec<Feature>> {
         let geometry = match f.geometry {
             None => None,
             Some(g) => {
-                let mut geom: Geometry<f64> = g.try_into().map_err(|e: geojson::Error| {
-                    IngestError::Geometry {
-                        path: src.path.clone(),
-                        code: format!("#{i}"),
-                        message: e.to_string(),
-                    }
-                })?;
+                let mut geom: Geometry<f64> =
+                    g.try_into()
+                        .map_err(|e: geojson::Error| IngestError::Geometry {
+                            path: src.path.clone(),
+                            code: format!("#{i}"),
+                            message: e.to_string(),
+                        })?;
                 if crs != Crs::Wgs84 {
                     equimap_crs::transform_geometry_to_wgs84(&crs, &mut geom).map_err(|e| {
                         IngestError::Geometry {
@@ -76,7 +77,10 @@ pub fn read_features(src: &SourceBytes) -> Result<Vec<Feature>> {
     Ok(out)
 }
 
-fn declared_crs(src: &SourceBytes, members: Option<&serde_json::Map<String, Value>>) -> Result<Crs> {
+fn declared_crs(
+    src: &SourceBytes,
+    members: Option<&serde_json::Map<String, Value>>,
+) -> Result<Crs> {
     let Some(crs) = members.and_then(|m| m.get("crs")) else {
         return Ok(Crs::Wgs84);
     };
@@ -86,7 +90,11 @@ fn declared_crs(src: &SourceBytes, members: Option<&serde_json::Map<String, Valu
         .unwrap_or_default();
     Crs::from_name(name).map_err(|_| IngestError::UnknownCrs {
         path: src.path.clone(),
-        crs: if name.is_empty() { crs.to_string() } else { name.to_owned() },
+        crs: if name.is_empty() {
+            crs.to_string()
+        } else {
+            name.to_owned()
+        },
     })
 }
 
@@ -144,11 +152,18 @@ pub struct CleanReport {
 /// Valid input is only rounded and re-oriented, never re-noded, so that borders shared vertex
 /// for vertex with neighbours stay shared. Invalid input (spikes, self-intersections) is
 /// repaired with a constrained triangulation, which changes only the broken parts.
-pub fn clean_polygonal(geom: &Geometry<f64>) -> std::result::Result<(MultiPolygon<f64>, CleanReport), String> {
+pub fn clean_polygonal(
+    geom: &Geometry<f64>,
+) -> std::result::Result<(MultiPolygon<f64>, CleanReport), String> {
     let mp = match geom {
         Geometry::Polygon(p) => MultiPolygon(vec![p.clone()]),
         Geometry::MultiPolygon(mp) => mp.clone(),
-        other => return Err(format!("expected a Polygon or MultiPolygon, found {}", type_name(other))),
+        other => {
+            return Err(format!(
+                "expected a Polygon or MultiPolygon, found {}",
+                type_name(other)
+            ));
+        }
     };
     let mut report = CleanReport::default();
     let mut mp = round_multi(&mp);
@@ -161,7 +176,7 @@ pub fn clean_polygonal(geom: &Geometry<f64>) -> std::result::Result<(MultiPolygo
         let fixed = mp
             .make_valid()
             .map_err(|e| format!("invalid geometry could not be repaired: {e}"))?;
-        mp = canonical(round_multi(&fixed));
+        mp = canonical(&round_multi(&fixed));
         if !mp.is_valid() {
             let why = mp
                 .validation_errors()
@@ -181,12 +196,15 @@ pub fn clean_polygonal(geom: &Geometry<f64>) -> std::result::Result<(MultiPolygo
 /// Put a repaired geometry in a canonical form: each ring starts at its smallest vertex and
 /// polygons are sorted. The repair's output order is not stable between runs, and the atlas
 /// must be byte-identical when rebuilt from the same sources.
-fn canonical(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+fn canonical(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
     let ring = |ls: &LineString<f64>| {
         let mut pts: Vec<Coord<f64>> = ls.0.clone();
         pts.pop(); // drop the closing point, rotate, close again
         if let Some(start) = (0..pts.len()).min_by(|&a, &b| {
-            pts[a].x.total_cmp(&pts[b].x).then(pts[a].y.total_cmp(&pts[b].y))
+            pts[a]
+                .x
+                .total_cmp(&pts[b].x)
+                .then(pts[a].y.total_cmp(&pts[b].y))
         }) {
             pts.rotate_left(start);
         }
@@ -194,19 +212,24 @@ fn canonical(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
         out.close();
         out
     };
-    let key = |p: &Polygon<f64>| p.exterior().0.first().map(|c| (c.x, c.y)).unwrap_or_default();
-    let mut polys: Vec<Polygon<f64>> = mp
-        .0
-        .iter()
-        .map(|p| {
-            let mut holes: Vec<LineString<f64>> = p.interiors().iter().map(ring).collect();
-            holes.sort_by(|a, b| {
-                let (ka, kb) = (a.0[0], b.0[0]);
-                ka.x.total_cmp(&kb.x).then(ka.y.total_cmp(&kb.y))
-            });
-            Polygon::new(ring(p.exterior()), holes)
-        })
-        .collect();
+    let key = |p: &Polygon<f64>| {
+        p.exterior()
+            .0
+            .first()
+            .map(|c| (c.x, c.y))
+            .unwrap_or_default()
+    };
+    let mut polys: Vec<Polygon<f64>> =
+        mp.0.iter()
+            .map(|p| {
+                let mut holes: Vec<LineString<f64>> = p.interiors().iter().map(ring).collect();
+                holes.sort_by(|a, b| {
+                    let (ka, kb) = (a.0[0], b.0[0]);
+                    ka.x.total_cmp(&kb.x).then(ka.y.total_cmp(&kb.y))
+                });
+                Polygon::new(ring(p.exterior()), holes)
+            })
+            .collect();
     polys.sort_by(|a, b| {
         let (ka, kb) = (key(a), key(b));
         ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
@@ -241,7 +264,6 @@ pub fn clean_lines(geom: &Geometry<f64>) -> std::result::Result<MultiLineString<
     Ok(MultiLineString(parts))
 }
 
-
 /// The name of a geometry type, for messages.
 pub fn type_name(g: &Geometry<f64>) -> &'static str {
     match g {
@@ -258,12 +280,15 @@ pub fn type_name(g: &Geometry<f64>) -> &'static str {
     }
 }
 
+/// Areas by code: name and cleaned boundary.
+pub type NamedAreas = BTreeMap<String, (String, MultiPolygon<f64>)>;
+
 /// Polygonal features keyed by a code property, cleaned. Duplicate codes are an error.
 pub fn areas_by_code(
     src: &SourceBytes,
     code_prop: &str,
     name_prop: &str,
-) -> Result<(BTreeMap<String, (String, MultiPolygon<f64>)>, Vec<(String, f64)>)> {
+) -> Result<(NamedAreas, Vec<(String, f64)>)> {
     let mut out = BTreeMap::new();
     let mut repaired = Vec::new();
     for (i, f) in read_features(src)?.into_iter().enumerate() {

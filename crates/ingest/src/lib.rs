@@ -32,7 +32,7 @@ use sha2::{Digest, Sha256};
 pub use error::{IngestError, Result};
 pub use geom::{clean_polygonal, read_features};
 pub use membership::Selection;
-pub use read::{read_source, SourceBytes};
+pub use read::{SourceBytes, read_source};
 
 /// What to ingest and where to write it.
 #[derive(Debug, Clone)]
@@ -51,6 +51,9 @@ pub struct IngestOptions {
     pub check_known_counts: bool,
 }
 
+/// One geography in the summary: count, file used, repaired geometries with area change.
+pub type GeographySummary = (Geography, usize, String, Vec<(String, f64)>);
+
 /// What an ingest did, for the closing summary.
 #[derive(Debug, Clone)]
 pub struct Summary {
@@ -58,7 +61,7 @@ pub struct Summary {
     pub district: (String, String),
     /// Per geography: feature count, file used, and the repaired geometries with their
     /// relative area change.
-    pub geographies: Vec<(Geography, usize, String, Vec<(String, f64)>)>,
+    pub geographies: Vec<GeographySummary>,
     /// Number of indicators in the catalogue.
     pub indicators: usize,
     /// Reference layers and their row counts.
@@ -69,12 +72,20 @@ pub struct Summary {
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "Atlas for {} ({}) built in {:.1} s", self.district.1, self.district.0, self.seconds)?;
+        writeln!(
+            f,
+            "Atlas for {} ({}) built in {:.1} s",
+            self.district.1, self.district.0, self.seconds
+        )?;
         for (g, n, file, repaired) in &self.geographies {
             write!(f, "  {:<9} {n:>6} areas  from {file}", g.id())?;
             writeln!(f)?;
             for (code, change) in repaired {
-                writeln!(f, "            repaired invalid geometry of {code} (area changed by {:.5}%)", change * 100.0)?;
+                writeln!(
+                    f,
+                    "            repaired invalid geometry of {code} (area changed by {:.5}%)",
+                    change * 100.0
+                )?;
             }
         }
         writeln!(f, "  {} indicators", self.indicators)?;
@@ -88,7 +99,11 @@ impl std::fmt::Display for Summary {
 const STEPS: u64 = 9;
 
 fn progress(enabled: bool) -> ProgressBar {
-    let pb = if enabled { ProgressBar::new(STEPS) } else { ProgressBar::hidden() };
+    let pb = if enabled {
+        ProgressBar::new(STEPS)
+    } else {
+        ProgressBar::hidden()
+    };
     pb.set_style(
         ProgressStyle::with_template("{spinner} [{pos}/{len}] {wide_msg} {elapsed}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -129,7 +144,14 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     let pops = indicators::population(&mut log, &m, &mut b)?;
     pb.inc(1);
     pb.set_message("IoD2025");
-    indicators::iod2025(&mut log, &m, &mut b, &pops.lsoa21, &pops.lsoa21_period, &pops.england_lsoa21_census)?;
+    indicators::iod2025(
+        &mut log,
+        &m,
+        &mut b,
+        &pops.lsoa21,
+        &pops.lsoa21_period,
+        &pops.england_lsoa21_census,
+    )?;
     pb.inc(1);
     pb.set_message("IoD2019");
     indicators::iod2019(&mut log, &m, &mut b)?;
@@ -145,7 +167,11 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     let (catalogue, tables, references) = b.finish(&codes);
 
     // Build beside the target, then check that it loads, then swap.
-    let parent = opts.out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = opts
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| IngestError::io(parent, e))?;
     let tmp = tempfile::Builder::new()
         .prefix(".equimap-ingest-")
@@ -159,20 +185,25 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     let mut geo_records = BTreeMap::new();
     for (g, bg) in &built {
         bg.areas.write(*g, &Atlas::geography_path(dir, *g))?;
-        geo_records.insert(*g, LayerRecord {
-            file: format!("geographies/{}.fgb", g.id()),
-            count: bg.areas.len(),
-            source: format!("{} ({})", bg.file.describe, bg.file.path),
-            vintage: g.label().to_owned(),
-            licence: "Open Government Licence v3.0".to_owned(),
-            attribution: sources::OGL_ATTRIBUTION.to_owned(),
-        });
+        geo_records.insert(
+            *g,
+            LayerRecord {
+                file: format!("geographies/{}.fgb", g.id()),
+                count: bg.areas.len(),
+                source: format!("{} ({})", bg.file.describe, bg.file.path),
+                vintage: g.label().to_owned(),
+                licence: "Open Government Licence v3.0".to_owned(),
+                attribution: sources::OGL_ATTRIBUTION.to_owned(),
+            },
+        );
     }
     pb.inc(1);
     pb.set_message("Writing indicators");
     catalogue.write(&dir.join("indicators").join("catalogue.json"))?;
     for (g, t) in &tables {
-        t.write_csv(&Atlas::table_path(dir, *g), &|c| catalogue.get(c).map_or(6, |d| d.decimals))?;
+        t.write_csv(&Atlas::table_path(dir, *g), &|c| {
+            catalogue.get(c).map_or(6, |d| d.decimals)
+        })?;
     }
     references.write(&dir.join("indicators").join("reference.csv"))?;
     pb.inc(1);
@@ -183,10 +214,12 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
         .areas
         .iter()
         .filter_map(|a| a.geometry.bounding_rect())
-        .reduce(|a, b| geo::Rect::new(
-            geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-            geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-        ))
+        .reduce(|a, b| {
+            geo::Rect::new(
+                geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+            )
+        })
         .ok_or_else(|| IngestError::Check("the district has no geometry".to_owned()))?;
     let reference_layers = reference_layers::build(&mut log, &m, dir, extent)?;
     pb.inc(1);
@@ -207,7 +240,11 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
         h.update(s.sha256.as_bytes());
     }
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    let version: String = h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let version: String = h.finalize().iter().take(8).fold(String::new(), |mut v, b| {
+        use std::fmt::Write;
+        let _ = write!(v, "{b:02x}");
+        v
+    });
     let manifest = Manifest {
         format: Manifest::FORMAT,
         district: sel.code().to_owned(),
@@ -232,10 +269,20 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
         district: (sel.code().to_owned(), m.name.clone()),
         geographies: built
             .iter()
-            .map(|(g, bg)| (*g, bg.areas.len(), bg.file.path.to_owned(), bg.repaired.clone()))
+            .map(|(g, bg)| {
+                (
+                    *g,
+                    bg.areas.len(),
+                    bg.file.path.to_owned(),
+                    bg.repaired.clone(),
+                )
+            })
             .collect(),
         indicators: catalogue.indicators.len(),
-        reference_layers: reference_layers.iter().map(|(k, v)| (k.clone(), v.count)).collect(),
+        reference_layers: reference_layers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.count))
+            .collect(),
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -254,7 +301,8 @@ fn swap_into_place(built: &Path, out: &Path) -> Result<()> {
     for name in OWNED {
         let target = out.join(name);
         if target.exists() {
-            std::fs::rename(&target, old.path().join(name)).map_err(|e| IngestError::io(&target, e))?;
+            std::fs::rename(&target, old.path().join(name))
+                .map_err(|e| IngestError::io(&target, e))?;
         }
         let src = built.join(name);
         if src.exists() {

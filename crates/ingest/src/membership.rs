@@ -25,7 +25,9 @@ impl Selection {
             return Ok(Self::England);
         }
         let ok = s.len() == 9
-            && ["E06", "E07", "E08", "E09"].iter().any(|p| s.starts_with(p))
+            && ["E06", "E07", "E08", "E09"]
+                .iter()
+                .any(|p| s.starts_with(p))
             && s[3..].bytes().all(|b| b.is_ascii_digit());
         if ok {
             Ok(Self::District(s.to_owned()))
@@ -93,7 +95,8 @@ impl Membership {
             if !sel.contains(lad) {
                 continue;
             }
-            m.districts.insert(lad.to_owned(), row.req(c_dn)?.to_owned());
+            m.districts
+                .insert(lad.to_owned(), row.req(c_dn)?.to_owned());
             let code = row.req(c_l)?;
             let msoa = msoa_of.get(code).ok_or_else(|| {
                 IngestError::Check(format!(
@@ -122,7 +125,10 @@ impl Membership {
             Selection::England => "England".to_owned(),
             Selection::District(c) => m.districts.get(c).cloned().unwrap_or_else(|| c.clone()),
         };
-        let wards: BTreeSet<String> = lsoa21.values().map(|p| p[&Geography::Ward].clone()).collect();
+        let wards: BTreeSet<String> = lsoa21
+            .values()
+            .map(|p| p[&Geography::Ward].clone())
+            .collect();
 
         // LSOA11s: those whose successor LSOA21 is in the selection. Using the 2021 successors
         // rather than the 2019 district lookup keeps districts that were merged since 2019 whole.
@@ -157,10 +163,16 @@ impl Membership {
         let mut lsoa11 = BTreeMap::new();
         for code in &lsoa11_set {
             let msoa = msoa11_of.get(code).ok_or_else(|| {
-                IngestError::Check(format!("{}: LSOA11 {code} has no MSOA11", sources::LSOA11_MSOA11))
+                IngestError::Check(format!(
+                    "{}: LSOA11 {code} has no MSOA11",
+                    sources::LSOA11_MSOA11
+                ))
             })?;
             let w19 = wd19_of.get(code).ok_or_else(|| {
-                IngestError::Check(format!("{}: LSOA11 {code} has no ward", sources::LSOA11_WARD))
+                IngestError::Check(format!(
+                    "{}: LSOA11 {code} has no ward",
+                    sources::LSOA11_WARD
+                ))
             })?;
             let w23 = crosswalk.get(w19).unwrap_or(w19);
             if !wards.contains(w23) {
@@ -170,7 +182,10 @@ impl Membership {
                     sources::WARD_CODES
                 )));
             }
-            let lad = lad_of_lsoa11.get(code.as_str()).cloned().unwrap_or_default();
+            let lad = lad_of_lsoa11
+                .get(code.as_str())
+                .cloned()
+                .unwrap_or_default();
             lsoa11.insert(
                 code.clone(),
                 BTreeMap::from([
@@ -189,12 +204,18 @@ impl Membership {
             }
             out
         };
-        m.parents.insert(Geography::Msoa21, lad_of(&lsoa21, Geography::Msoa21));
-        m.parents.insert(Geography::Msoa11, lad_of(&lsoa11, Geography::Msoa11));
-        m.parents.insert(Geography::Ward, lad_of(&lsoa21, Geography::Ward));
+        m.parents
+            .insert(Geography::Msoa21, lad_of(&lsoa21, Geography::Msoa21));
+        m.parents
+            .insert(Geography::Msoa11, lad_of(&lsoa11, Geography::Msoa11));
+        m.parents
+            .insert(Geography::Ward, lad_of(&lsoa21, Geography::Ward));
         m.parents.insert(
             Geography::District,
-            m.districts.keys().map(|c| (c.clone(), BTreeMap::new())).collect(),
+            m.districts
+                .keys()
+                .map(|c| (c.clone(), BTreeMap::new()))
+                .collect(),
         );
         m.parents.insert(Geography::Lsoa21, lsoa21);
         m.parents.insert(Geography::Lsoa11, lsoa11);

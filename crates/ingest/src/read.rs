@@ -26,7 +26,9 @@ pub fn read_source(path: &Path) -> Result<SourceBytes> {
     let raw = std::fs::read(path).map_err(|e| IngestError::io(path, e))?;
     let sha256 = hex(&Sha256::digest(&raw));
     let bytes = raw.len() as u64;
-    let is_gz = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    let is_gz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
     let data = if is_gz {
         let mut out = Vec::with_capacity(raw.len() * 4);
         MultiGzDecoder::new(raw.as_slice())
@@ -112,7 +114,6 @@ impl Csv {
     pub fn len(&self) -> usize {
         self.rows.len()
     }
-
 }
 
 fn csv_error(path: &Path, e: &csv::Error) -> IngestError {
@@ -218,7 +219,6 @@ impl SourceLog {
     pub fn exists(&self, rel: &str) -> bool {
         self.root.join(rel).is_file()
     }
-
 }
 
 /// A lookup from one code to another, built from two columns of a CSV, refusing conflicts.
@@ -228,10 +228,10 @@ pub fn code_map(csv: &Csv, from: &str, to: &str) -> Result<HashMap<String, Strin
     for row in csv.rows() {
         let k = row.req(f)?;
         let v = row.req(t)?;
-        if let Some(prev) = map.insert(k.to_owned(), v.to_owned()) {
-            if prev != v {
-                return Err(row.bad(t, format!("{k} maps to both {prev} and {v}")));
-            }
+        if let Some(prev) = map.insert(k.to_owned(), v.to_owned())
+            && prev != v
+        {
+            return Err(row.bad(t, format!("{k} maps to both {prev} and {v}")));
         }
     }
     Ok(map)

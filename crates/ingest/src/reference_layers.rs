@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use equimap_atlas::{GeometryType, write_area_fgb};
 use equimap_atlas::LayerRecord;
+use equimap_atlas::{GeometryType, write_area_fgb};
 use geo::{BoundingRect, Geometry, Intersects, Rect};
 
 use crate::error::{IngestError, Result};
@@ -32,7 +32,12 @@ fn coord(v: f64) -> String {
 }
 
 /// Write every reference layer into `dir/reference`, returning their manifest records.
-pub fn build(log: &mut SourceLog, m: &Membership, dir: &Path, extent: Rect<f64>) -> Result<BTreeMap<String, LayerRecord>> {
+pub fn build(
+    log: &mut SourceLog,
+    m: &Membership,
+    dir: &Path,
+    extent: Rect<f64>,
+) -> Result<BTreeMap<String, LayerRecord>> {
     let out = dir.join("reference");
     std::fs::create_dir_all(&out).map_err(|e| IngestError::io(&out, e))?;
     let mut layers = BTreeMap::new();
@@ -41,17 +46,43 @@ pub fn build(log: &mut SourceLog, m: &Membership, dir: &Path, extent: Rect<f64>)
     if log.exists(sources::POSTCODES) {
         let csv = log.csv(sources::POSTCODES, "postcode search")?;
         let c = |n| csv.col(n);
-        let (pc, q, e, n, lat, lon, lad) = (c("postcode")?, c("positional_quality")?, c("easting")?, c("northing")?, c("lat")?, c("lon")?, c("lad_cd")?);
+        let (pc, q, e, n, lat, lon, lad) = (
+            c("postcode")?,
+            c("positional_quality")?,
+            c("easting")?,
+            c("northing")?,
+            c("lat")?,
+            c("lon")?,
+            c("lad_cd")?,
+        );
         let mut rows = Vec::new();
         for row in csv.rows() {
             if !in_sel(row.str(lad)) {
                 continue;
             }
             let (x, y) = (row.req_num(lon)?, row.req_num(lat)?);
-            rows.push(vec![row.req(pc)?.to_owned(), coord(x), coord(y), row.str(e).to_owned(), row.str(n).to_owned(), row.str(q).to_owned()]);
+            rows.push(vec![
+                row.req(pc)?.to_owned(),
+                coord(x),
+                coord(y),
+                row.str(e).to_owned(),
+                row.str(n).to_owned(),
+                row.str(q).to_owned(),
+            ]);
         }
         rows.sort();
-        write_csv(&out.join("postcodes.csv"), &["postcode", "lon", "lat", "easting", "northing", "positional_quality"], &rows)?;
+        write_csv(
+            &out.join("postcodes.csv"),
+            &[
+                "postcode",
+                "lon",
+                "lat",
+                "easting",
+                "northing",
+                "positional_quality",
+            ],
+            &rows,
+        )?;
         layers.insert("postcodes".to_owned(), LayerRecord {
             file: "reference/postcodes.csv".to_owned(),
             count: rows.len(),
@@ -65,17 +96,51 @@ pub fn build(log: &mut SourceLog, m: &Membership, dir: &Path, extent: Rect<f64>)
     if log.exists(sources::PLACES) {
         let csv = log.csv(sources::PLACES, "place search")?;
         let c = |n| csv.col(n);
-        let (name, ty, sub, lat, lon, code, pop, src, lic) = (c("name")?, c("type")?, c("subtype")?, c("lat")?, c("lon")?, c("code")?, c("population")?, c("source")?, c("licence")?);
+        let (name, ty, sub, lat, lon, code, pop, src, lic) = (
+            c("name")?,
+            c("type")?,
+            c("subtype")?,
+            c("lat")?,
+            c("lon")?,
+            c("code")?,
+            c("population")?,
+            c("source")?,
+            c("licence")?,
+        );
         let mut rows = Vec::new();
         for row in csv.rows() {
             let (x, y) = (row.req_num(lon)?, row.req_num(lat)?);
             if !extent.intersects(&geo::Point::new(x, y)) {
                 continue;
             }
-            rows.push(vec![row.req(name)?.to_owned(), row.str(ty).to_owned(), row.str(sub).to_owned(), coord(x), coord(y), row.str(code).to_owned(), row.str(pop).to_owned(), row.str(src).to_owned(), row.str(lic).to_owned()]);
+            rows.push(vec![
+                row.req(name)?.to_owned(),
+                row.str(ty).to_owned(),
+                row.str(sub).to_owned(),
+                coord(x),
+                coord(y),
+                row.str(code).to_owned(),
+                row.str(pop).to_owned(),
+                row.str(src).to_owned(),
+                row.str(lic).to_owned(),
+            ]);
         }
         rows.sort();
-        write_csv(&out.join("places.csv"), &["name", "type", "subtype", "lon", "lat", "code", "population", "source", "licence"], &rows)?;
+        write_csv(
+            &out.join("places.csv"),
+            &[
+                "name",
+                "type",
+                "subtype",
+                "lon",
+                "lat",
+                "code",
+                "population",
+                "source",
+                "licence",
+            ],
+            &rows,
+        )?;
         layers.insert("places".to_owned(), LayerRecord {
             file: "reference/places.csv".to_owned(),
             count: rows.len(),
@@ -89,17 +154,46 @@ pub fn build(log: &mut SourceLog, m: &Membership, dir: &Path, extent: Rect<f64>)
     if log.exists(sources::GP_PRACTICES) {
         let csv = log.csv(sources::GP_PRACTICES, "GP practices")?;
         let c = |n| csv.col(n);
-        let (org, name, addr, pc, list, lat, lon, lad) = (c("org_code")?, c("name")?, c("address")?, c("postcode")?, c("list_size_2026_04")?, c("lat")?, c("lon")?, c("postcode_lad_cd")?);
+        let (org, name, addr, pc, list, lat, lon, lad) = (
+            c("org_code")?,
+            c("name")?,
+            c("address")?,
+            c("postcode")?,
+            c("list_size_2026_04")?,
+            c("lat")?,
+            c("lon")?,
+            c("postcode_lad_cd")?,
+        );
         let mut rows = Vec::new();
         for row in csv.rows() {
             if !in_sel(row.str(lad)) {
                 continue;
             }
             let patients = row.req_num(list)?;
-            rows.push(vec![row.req(org)?.to_owned(), row.req(name)?.to_owned(), row.str(addr).to_owned(), row.str(pc).to_owned(), equimap_atlas::format_number(patients, 0), coord(row.req_num(lon)?), coord(row.req_num(lat)?)]);
+            rows.push(vec![
+                row.req(org)?.to_owned(),
+                row.req(name)?.to_owned(),
+                row.str(addr).to_owned(),
+                row.str(pc).to_owned(),
+                equimap_atlas::format_number(patients, 0),
+                coord(row.req_num(lon)?),
+                coord(row.req_num(lat)?),
+            ]);
         }
         rows.sort();
-        write_csv(&out.join("gp_practices.csv"), &["org_code", "name", "address", "postcode", "registered_patients", "lon", "lat"], &rows)?;
+        write_csv(
+            &out.join("gp_practices.csv"),
+            &[
+                "org_code",
+                "name",
+                "address",
+                "postcode",
+                "registered_patients",
+                "lon",
+                "lat",
+            ],
+            &rows,
+        )?;
         layers.insert("gp_practices".to_owned(), LayerRecord {
             file: "reference/gp_practices.csv".to_owned(),
             count: rows.len(),
@@ -118,36 +212,64 @@ pub fn build(log: &mut SourceLog, m: &Membership, dir: &Path, extent: Rect<f64>)
         let mut feats = Vec::new();
         let mut polygonal = None;
         for (i, f) in read_features(&src)?.into_iter().enumerate() {
-            let Some(g) = f.geometry.as_ref() else { continue };
+            let Some(g) = f.geometry.as_ref() else {
+                continue;
+            };
             if !g.bounding_rect().is_some_and(|r| r.intersects(&extent)) {
                 continue;
             }
             let is_poly = matches!(g, Geometry::Polygon(_) | Geometry::MultiPolygon(_));
             let geom = if is_poly {
-                Geometry::MultiPolygon(clean_polygonal(g).map_err(|message| IngestError::Geometry { path: src.path.clone(), code: f.text("osm_id").unwrap_or(format!("#{i}")), message })?.0)
+                Geometry::MultiPolygon(
+                    clean_polygonal(g)
+                        .map_err(|message| IngestError::Geometry {
+                            path: src.path.clone(),
+                            code: f.text("osm_id").unwrap_or(format!("#{i}")),
+                            message,
+                        })?
+                        .0,
+                )
             } else {
-                Geometry::MultiLineString(clean_lines(g).map_err(|message| IngestError::Geometry { path: src.path.clone(), code: f.text("osm_id").unwrap_or(format!("#{i}")), message })?)
+                Geometry::MultiLineString(clean_lines(g).map_err(|message| {
+                    IngestError::Geometry {
+                        path: src.path.clone(),
+                        code: f.text("osm_id").unwrap_or(format!("#{i}")),
+                        message,
+                    }
+                })?)
             };
             polygonal.get_or_insert(is_poly);
-            feats.push((f.text("osm_id").unwrap_or_default(), geom, vec![f.text("class"), f.text("name"), f.text("ref")]));
+            feats.push((
+                f.text("osm_id").unwrap_or_default(),
+                geom,
+                vec![f.text("class"), f.text("name"), f.text("ref")],
+            ));
         }
         if feats.is_empty() {
             continue;
         }
         // Sort by OSM id so the file does not depend on the source's order.
         feats.sort_by(|a, b| a.0.cmp(&b.0));
-        let rows: Vec<(Geometry<f64>, Vec<Option<String>>)> = feats.into_iter().map(|(_, g, p)| (g, p)).collect();
+        let rows: Vec<(Geometry<f64>, Vec<Option<String>>)> =
+            feats.into_iter().map(|(_, g, p)| (g, p)).collect();
         let file = format!("reference/basemap_{id}.fgb");
-        let gt = if polygonal == Some(true) { GeometryType::MultiPolygon } else { GeometryType::MultiLineString };
+        let gt = if polygonal == Some(true) {
+            GeometryType::MultiPolygon
+        } else {
+            GeometryType::MultiLineString
+        };
         write_area_fgb(&dir.join(&file), id, gt, &["class", "name", "ref"], &rows)?;
-        layers.insert(format!("basemap_{id}"), LayerRecord {
-            file,
-            count: rows.len(),
-            source: "OpenStreetMap extracts for West Yorkshire (Open Innovations)".to_owned(),
-            vintage: vintage.to_owned(),
-            licence: "Open Database Licence 1.0".to_owned(),
-            attribution: OSM_ATTRIBUTION.to_owned(),
-        });
+        layers.insert(
+            format!("basemap_{id}"),
+            LayerRecord {
+                file,
+                count: rows.len(),
+                source: "OpenStreetMap extracts for West Yorkshire (Open Innovations)".to_owned(),
+                vintage: vintage.to_owned(),
+                licence: "Open Database Licence 1.0".to_owned(),
+                attribution: OSM_ATTRIBUTION.to_owned(),
+            },
+        );
     }
     Ok(layers)
 }

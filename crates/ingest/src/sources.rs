@@ -19,36 +19,106 @@ pub struct BoundaryFile {
     pub describe: &'static str,
 }
 
-const fn bf(path: &'static str, code: &'static str, name: &'static str, describe: &'static str) -> BoundaryFile {
-    BoundaryFile { path, code, name, describe }
+const fn bf(
+    path: &'static str,
+    code: &'static str,
+    name: &'static str,
+    describe: &'static str,
+) -> BoundaryFile {
+    BoundaryFile {
+        path,
+        code,
+        name,
+        describe,
+    }
 }
 
 /// Candidate boundary files for a geography, best first.
 pub fn boundary_candidates(g: Geography) -> [BoundaryFile; 2] {
     match g {
         Geography::Lsoa21 => [
-            bf("boundaries_lsoa21_leeds/lsoa21_leeds_bgc.geojson", "LSOA21CD", "LSOA21NM", "ONS LSOA (Dec 2021) generalised clipped (BGC)"),
-            bf("boundaries_national/lsoa21_bsc_v4.geojson.gz", "lsoa21_code", "lsoa21_name", "ONS LSOA (Dec 2021) super generalised clipped (BSC v4)"),
+            bf(
+                "boundaries_lsoa21_leeds/lsoa21_leeds_bgc.geojson",
+                "LSOA21CD",
+                "LSOA21NM",
+                "ONS LSOA (Dec 2021) generalised clipped (BGC)",
+            ),
+            bf(
+                "boundaries_national/lsoa21_bsc_v4.geojson.gz",
+                "lsoa21_code",
+                "lsoa21_name",
+                "ONS LSOA (Dec 2021) super generalised clipped (BSC v4)",
+            ),
         ],
         Geography::Lsoa11 => [
-            bf("boundaries_lsoa11_leeds/lsoa11_leeds_martinjc_ukgeojson.geojson", "LSOA11CD", "LSOA11NM", "ONS LSOA (Dec 2011) generalised clipped (BGC)"),
-            bf("boundaries_national/lsoa11_bsc_v3_simpl.geojson.gz", "lsoa11_code", "lsoa11_name", "ONS LSOA (Dec 2011) super generalised clipped (BSC v3, simplified)"),
+            bf(
+                "boundaries_lsoa11_leeds/lsoa11_leeds_martinjc_ukgeojson.geojson",
+                "LSOA11CD",
+                "LSOA11NM",
+                "ONS LSOA (Dec 2011) generalised clipped (BGC)",
+            ),
+            bf(
+                "boundaries_national/lsoa11_bsc_v3_simpl.geojson.gz",
+                "lsoa11_code",
+                "lsoa11_name",
+                "ONS LSOA (Dec 2011) super generalised clipped (BSC v3, simplified)",
+            ),
         ],
         Geography::Msoa21 => [
-            bf("boundaries_msoa21_leeds/msoa21_leeds_bgc_dissolved.geojson", "msoa21_code", "msoa21_name", "ONS MSOA (2021) generalised clipped, dissolved from BGC LSOAs"),
-            bf("boundaries_national/msoa21_bsc_v2_simpl.geojson.gz", "msoa21_code", "msoa21_name", "ONS MSOA (2021) super generalised clipped (BSC v2, simplified)"),
+            bf(
+                "boundaries_msoa21_leeds/msoa21_leeds_bgc_dissolved.geojson",
+                "msoa21_code",
+                "msoa21_name",
+                "ONS MSOA (2021) generalised clipped, dissolved from BGC LSOAs",
+            ),
+            bf(
+                "boundaries_national/msoa21_bsc_v2_simpl.geojson.gz",
+                "msoa21_code",
+                "msoa21_name",
+                "ONS MSOA (2021) super generalised clipped (BSC v2, simplified)",
+            ),
         ],
         Geography::Msoa11 => [
-            bf("boundaries_msoa11_leeds/msoa11_leeds_martinjc_ukgeojson.geojson", "MSOA11CD", "MSOA11NM", "ONS MSOA (Dec 2011) generalised clipped (BGC)"),
-            bf("boundaries_national/msoa11_bsc_v3.geojson.gz", "msoa11_code", "msoa11_name", "ONS MSOA (Dec 2011) super generalised clipped (BSC v3)"),
+            bf(
+                "boundaries_msoa11_leeds/msoa11_leeds_martinjc_ukgeojson.geojson",
+                "MSOA11CD",
+                "MSOA11NM",
+                "ONS MSOA (Dec 2011) generalised clipped (BGC)",
+            ),
+            bf(
+                "boundaries_national/msoa11_bsc_v3.geojson.gz",
+                "msoa11_code",
+                "msoa11_name",
+                "ONS MSOA (Dec 2011) super generalised clipped (BSC v3)",
+            ),
         ],
         Geography::Ward => [
-            bf("boundaries_wards_leeds/wards_dec2023_leeds_bgc_geographybits.geojson", "WD23CD", "WD23NM", "ONS Wards (Dec 2023) generalised clipped"),
-            bf("boundaries_national/wards_dec2022_bsc_simpl.geojson.gz", "ward22_code", "ward22_name", "ONS Wards (Dec 2022) super generalised clipped (simplified)"),
+            bf(
+                "boundaries_wards_leeds/wards_dec2023_leeds_bgc_geographybits.geojson",
+                "WD23CD",
+                "WD23NM",
+                "ONS Wards (Dec 2023) generalised clipped",
+            ),
+            bf(
+                "boundaries_national/wards_dec2022_bsc_simpl.geojson.gz",
+                "ward22_code",
+                "ward22_name",
+                "ONS Wards (Dec 2022) super generalised clipped (simplified)",
+            ),
         ],
         Geography::District => [
-            bf("boundaries_lad_leeds/lad_leeds_dissolved_from_wd23_bgc.geojson", "LAD_CD", "LAD_NM", "District outline dissolved from the Dec 2023 BGC wards"),
-            bf("boundaries_national/lad_may2024_buc.geojson.gz", "ltla24_code", "ltla24_name", "ONS LAD (May 2024) ultra generalised clipped (BUC)"),
+            bf(
+                "boundaries_lad_leeds/lad_leeds_dissolved_from_wd23_bgc.geojson",
+                "LAD_CD",
+                "LAD_NM",
+                "District outline dissolved from the Dec 2023 BGC wards",
+            ),
+            bf(
+                "boundaries_national/lad_may2024_buc.geojson.gz",
+                "ltla24_code",
+                "ltla24_name",
+                "ONS LAD (May 2024) ultra generalised clipped (BUC)",
+            ),
         ],
     }
 }
@@ -66,7 +136,8 @@ pub const WARD_CODES: &str = "lookups/ward_codes_wd19_to_wd23_leeds.csv";
 /// Census 2021 usual residents per LSOA21, with the MSOA21 code.
 pub const CENSUS_LSOA21: &str = "population_lsoa21/census2021_usual_residents_lsoa21_EW.csv.gz";
 /// IoD2025 mid-2022 population denominators (Leeds extract of File 6).
-pub const IOD2025_DENOMINATORS: &str = "population_lsoa21/File_6_IoD2025_Population_Denominators_leeds_extract.csv";
+pub const IOD2025_DENOMINATORS: &str =
+    "population_lsoa21/File_6_IoD2025_Population_Denominators_leeds_extract.csv";
 /// IoD2025 ranks, deciles and scores for every English LSOA21.
 pub const IOD2025: &str = "imd2025_lsoa21/humaniverse_imd2025_england_lsoa21.csv.gz";
 /// IoD2019 merged table for every English LSOA11.
@@ -78,7 +149,8 @@ pub const SAPE_LSOA11: &str = "population_sape/population20_lsoa11_EW.csv.gz";
 /// ONS mid-2020 MSOA11 population estimates.
 pub const SAPE_MSOA11: &str = "population_sape/population20_msoa11_EW.csv";
 /// Life expectancy at birth by MSOA11, 2016-20.
-pub const LIFE_EXPECTANCY: &str = "life_expectancy_msoa11/life_expectancy_msoa11_england_2016_2020.csv.gz";
+pub const LIFE_EXPECTANCY: &str =
+    "life_expectancy_msoa11/life_expectancy_msoa11_england_2016_2020.csv.gz";
 /// OS Code-Point Open postcodes for Leeds.
 pub const POSTCODES: &str = "postcodes_leeds/leeds_postcodes_live.csv";
 /// The place-name gazetteer.
@@ -88,11 +160,31 @@ pub const GP_PRACTICES: &str = "health_poi_leeds/gp_practices_leeds_ods_2025-09.
 
 /// OpenStreetMap basemap context layers: id, path, vintage.
 pub const BASEMAP: [(&str, &str, &str); 5] = [
-    ("roads", "basemap_osm_leeds/roads_major_wy_may2018.geojson", "May 2018"),
-    ("rail", "basemap_osm_leeds/railways_wy_may2018.geojson", "May 2018"),
-    ("waterways", "basemap_osm_leeds/waterways_wy_may2018.geojson", "May 2018"),
-    ("water", "basemap_osm_leeds/water_areas_leeds_jul2023.geojson", "July 2023"),
-    ("urban", "basemap_osm_leeds/landuse_urban_leeds_jul2023.geojson", "July 2023"),
+    (
+        "roads",
+        "basemap_osm_leeds/roads_major_wy_may2018.geojson",
+        "May 2018",
+    ),
+    (
+        "rail",
+        "basemap_osm_leeds/railways_wy_may2018.geojson",
+        "May 2018",
+    ),
+    (
+        "waterways",
+        "basemap_osm_leeds/waterways_wy_may2018.geojson",
+        "May 2018",
+    ),
+    (
+        "water",
+        "basemap_osm_leeds/water_areas_leeds_jul2023.geojson",
+        "July 2023",
+    ),
+    (
+        "urban",
+        "basemap_osm_leeds/landuse_urban_leeds_jul2023.geojson",
+        "July 2023",
+    ),
 ];
 
 /// The attribution for ONS and OS boundary and statistics data (OGL v3).

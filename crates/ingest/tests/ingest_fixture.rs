@@ -1,4 +1,5 @@
 //! Ingest the committed excerpt of the real sources and check real values from it.
+#![allow(clippy::float_cmp)] // values are copied from the sources, so exact comparison is the test
 
 mod common;
 
@@ -53,21 +54,42 @@ fn iod2019_and_population_on_2011_geography() {
 fn life_expectancy_is_published_for_msoa11_and_estimated_elsewhere() {
     let (_t, atlas) = build();
     // ONS REQ3292: Leeds 011 females 87.5193567950923, males 81.3053100655036.
-    assert_eq!(atlas.value(Geography::Msoa11, "E02002340", "le_female"), Some(87.52));
-    assert_eq!(atlas.value(Geography::Msoa11, "E02002340", "le_male"), Some(81.31));
-    assert_eq!(atlas.value(Geography::Msoa11, "E02002340", "le_female_lci95"), Some(86.15));
+    assert_eq!(
+        atlas.value(Geography::Msoa11, "E02002340", "le_female"),
+        Some(87.52)
+    );
+    assert_eq!(
+        atlas.value(Geography::Msoa11, "E02002340", "le_male"),
+        Some(81.31)
+    );
+    assert_eq!(
+        atlas.value(Geography::Msoa11, "E02002340", "le_female_lci95"),
+        Some(86.15)
+    );
     // An LSOA carries its MSOA's value, flagged as an estimate in the catalogue.
-    assert_eq!(atlas.value(Geography::Lsoa11, "E01011264", "le_female"), Some(87.52));
+    assert_eq!(
+        atlas.value(Geography::Lsoa11, "E01011264", "le_female"),
+        Some(87.52)
+    );
     let def = atlas.catalogue.get("le_female").expect("le_female");
     assert!(!def.level(Geography::Msoa11).expect("msoa11").estimate);
     assert!(def.level(Geography::Ward).expect("ward").estimate);
     assert!(def.level(Geography::Lsoa21).expect("lsoa21").estimate);
     // Both halves of the split LSOA take the value of their 2011 predecessor's MSOA (Leeds 044,
     // females 83.7779559498307).
-    assert_eq!(atlas.value(Geography::Lsoa21, "E01035040", "le_female"), Some(83.78));
-    assert_eq!(atlas.value(Geography::Lsoa21, "E01035041", "le_female"), Some(83.78));
+    assert_eq!(
+        atlas.value(Geography::Lsoa21, "E01035040", "le_female"),
+        Some(83.78)
+    );
+    assert_eq!(
+        atlas.value(Geography::Lsoa21, "E01035041", "le_female"),
+        Some(83.78)
+    );
     // Otley & Yeadon's LSOAs in the excerpt all lie in Leeds 011.
-    assert_eq!(atlas.value(Geography::Ward, "E05011549", "le_female"), Some(87.52));
+    assert_eq!(
+        atlas.value(Geography::Ward, "E05011549", "le_female"),
+        Some(87.52)
+    );
 }
 
 #[test]
@@ -84,29 +106,62 @@ fn parents_and_names() {
         m.get("E02002416").expect("Leeds 087").alt_name.as_deref(),
         Some("Garforth South, Swillington & Little Preston")
     );
-    assert_eq!(atlas.areas(Geography::Lsoa21).expect("l21").get("E01011264").expect("a").name, "Leeds 011A");
-    let mut kids = atlas.children(Geography::Msoa21, "E02002373", Geography::Lsoa21).to_vec();
+    assert_eq!(
+        atlas
+            .areas(Geography::Lsoa21)
+            .expect("l21")
+            .get("E01011264")
+            .expect("a")
+            .name,
+        "Leeds 011A"
+    );
+    let mut kids = atlas
+        .children(Geography::Msoa21, "E02002373", Geography::Lsoa21)
+        .to_vec();
     kids.sort();
-    assert_eq!(kids, ["E01011435", "E01011440", "E01011441", "E01035040", "E01035041"]);
+    assert_eq!(
+        kids,
+        [
+            "E01011435",
+            "E01011440",
+            "E01011441",
+            "E01035040",
+            "E01035041"
+        ]
+    );
 }
 
 #[test]
 fn aggregates_sum_and_weight_their_children() {
     let (_t, atlas) = build();
     // MSOA21 Leeds 044: 1831 + 1711 + 1926 + 1835 + 1356 (IoD2025 File 6, mid-2022).
-    assert_eq!(atlas.value(Geography::Msoa21, "E02002373", "population"), Some(8659.0));
-    assert_eq!(atlas.value(Geography::District, "E08000035", "population"), Some(21879.0));
+    assert_eq!(
+        atlas.value(Geography::Msoa21, "E02002373", "population"),
+        Some(8659.0)
+    );
+    assert_eq!(
+        atlas.value(Geography::District, "E08000035", "population"),
+        Some(21879.0)
+    );
     // The MSOA score is the population-weighted mean of its LSOA scores.
     let kids = atlas.children(Geography::Msoa21, "E02002373", Geography::Lsoa21);
     let (mut s, mut w) = (0.0, 0.0);
     for k in kids {
-        let p = atlas.value(Geography::Lsoa21, k, "population").expect("pop");
-        s += p * atlas.value(Geography::Lsoa21, k, "imd2025_score").expect("score");
+        let p = atlas
+            .value(Geography::Lsoa21, k, "population")
+            .expect("pop");
+        s += p * atlas
+            .value(Geography::Lsoa21, k, "imd2025_score")
+            .expect("score");
         w += p;
     }
-    let got = atlas.value(Geography::Msoa21, "E02002373", "imd2025_score").expect("agg");
+    let got = atlas
+        .value(Geography::Msoa21, "E02002373", "imd2025_score")
+        .expect("agg");
     assert!((got - s / w).abs() < 0.001, "{got} vs {}", s / w);
-    let share = atlas.value(Geography::District, "E08000035", "imd2025_d12_share").expect("share");
+    let share = atlas
+        .value(Geography::District, "E08000035", "imd2025_d12_share")
+        .expect("share");
     assert!((0.0..=1.0).contains(&share));
 }
 
@@ -115,14 +170,34 @@ fn catalogue_and_references_describe_every_indicator() {
     let (_t, atlas) = build();
     assert!(atlas.catalogue.indicators.len() > 50);
     for d in &atlas.catalogue.indicators {
-        assert!(!d.unit.is_empty() && !d.source.is_empty() && !d.licence.is_empty(), "{}", d.id);
+        assert!(
+            !d.unit.is_empty() && !d.source.is_empty() && !d.licence.is_empty(),
+            "{}",
+            d.id
+        );
         for l in &d.levels {
-            assert!(!l.period.is_empty() && !l.method.is_empty(), "{} at {}", d.id, l.geography);
+            assert!(
+                !l.period.is_empty() && !l.method.is_empty(),
+                "{} at {}",
+                d.id,
+                l.geography
+            );
         }
-        assert!(atlas.references.get(&d.id, "E08000035").is_some(), "no Leeds reference for {}", d.id);
-        assert!(atlas.references.get(&d.id, ENGLAND_CODE).is_some(), "no England reference for {}", d.id);
+        assert!(
+            atlas.references.get(&d.id, "E08000035").is_some(),
+            "no Leeds reference for {}",
+            d.id
+        );
+        assert!(
+            atlas.references.get(&d.id, ENGLAND_CODE).is_some(),
+            "no England reference for {}",
+            d.id
+        );
     }
-    let q = atlas.catalogue.get("imd2025_local_quintile").expect("local quintile");
+    let q = atlas
+        .catalogue
+        .get("imd2025_local_quintile")
+        .expect("local quintile");
     assert!(q.local && q.label.contains("(local)"));
 }
 
@@ -132,7 +207,11 @@ fn reference_layers_are_stored_with_licence_and_vintage() {
     let layers = &atlas.manifest.reference_layers;
     assert_eq!(layers["postcodes"].count, 488);
     assert_eq!(layers["gp_practices"].count, 2);
-    assert!(layers["postcodes"].licence.contains("Open Government Licence"));
+    assert!(
+        layers["postcodes"]
+            .licence
+            .contains("Open Government Licence")
+    );
     assert_eq!(layers["postcodes"].vintage, "October 2025");
 }
 
@@ -166,12 +245,21 @@ fn geometry_is_valid_and_wound_per_rfc7946() {
         for a in &atlas.areas(g).expect("g").areas {
             assert!(a.geometry.is_valid(), "{g} {} is invalid", a.code);
             for p in &a.geometry.0 {
-                assert!(p.exterior().is_ccw(), "{g} {}: exterior must be counter-clockwise", a.code);
+                assert!(
+                    p.exterior().is_ccw(),
+                    "{g} {}: exterior must be counter-clockwise",
+                    a.code
+                );
                 for h in p.interiors() {
                     assert!(h.is_cw(), "{g} {}: holes must be clockwise", a.code);
                 }
                 for c in p.exterior().coords() {
-                    assert_eq!((c.x * 1e6).round() / 1e6, c.x, "{g} {}: more than 6 decimals", a.code);
+                    assert_eq!(
+                        (c.x * 1e6).round() / 1e6,
+                        c.x,
+                        "{g} {}: more than 6 decimals",
+                        a.code
+                    );
                 }
             }
         }

@@ -58,7 +58,10 @@ async fn indicators(State(s): State<Arc<AppState>>) -> Json<Value> {
                 .filter(|r| r.indicator == d.id)
                 .collect();
             if let Value::Object(map) = &mut v {
-                map.insert("reference".to_owned(), serde_json::to_value(refs).unwrap_or(Value::Null));
+                map.insert(
+                    "reference".to_owned(),
+                    serde_json::to_value(refs).unwrap_or(Value::Null),
+                );
             }
             v
         })

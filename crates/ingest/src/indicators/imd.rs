@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use equimap_atlas::{Geography, Kind, Level, Polarity};
 
-use super::{Builder, Meta, RefVal, aggregate_count, aggregate_mean, level, parent_map, weighted_mean};
+use super::{
+    Builder, Meta, RefVal, aggregate_count, aggregate_mean, level, parent_map, weighted_mean,
+};
 use crate::error::{IngestError, Result};
 use crate::membership::Membership;
 use crate::read::{Csv, SourceLog};
@@ -70,14 +72,49 @@ pub fn iod2025(
         period: "English Indices of Deprivation 2025",
         source: "MHCLG, English Indices of Deprivation 2025 (File 7 via humaniverse/IMD)",
         domains: vec![
-            d("imd", "Index of Multiple Deprivation", "IMD", "score (higher = more deprived)"),
-            d("income", "Income deprivation", "Income", "rate (share of residents income-deprived)"),
-            d("employment", "Employment deprivation", "Employment", "rate (share of working-age residents employment-deprived)"),
-            d("education", "Education, skills and training deprivation", "Education", "score (higher = more deprived)"),
-            d("health", "Health deprivation and disability", "Health", "score (higher = more deprived)"),
+            d(
+                "imd",
+                "Index of Multiple Deprivation",
+                "IMD",
+                "score (higher = more deprived)",
+            ),
+            d(
+                "income",
+                "Income deprivation",
+                "Income",
+                "rate (share of residents income-deprived)",
+            ),
+            d(
+                "employment",
+                "Employment deprivation",
+                "Employment",
+                "rate (share of working-age residents employment-deprived)",
+            ),
+            d(
+                "education",
+                "Education, skills and training deprivation",
+                "Education",
+                "score (higher = more deprived)",
+            ),
+            d(
+                "health",
+                "Health deprivation and disability",
+                "Health",
+                "score (higher = more deprived)",
+            ),
             d("crime", "Crime", "Crime", "score (higher = more deprived)"),
-            d("barriers", "Barriers to housing and services", "Housing_and_Services", "score (higher = more deprived)"),
-            d("living_env", "Living environment deprivation", "Environment", "score (higher = more deprived)"),
+            d(
+                "barriers",
+                "Barriers to housing and services",
+                "Housing_and_Services",
+                "score (higher = more deprived)",
+            ),
+            d(
+                "living_env",
+                "Living environment deprivation",
+                "Environment",
+                "score (higher = more deprived)",
+            ),
         ],
         weights: (weights, england_weights),
         weights_period: (weights_period, "Census 2021"),
@@ -91,7 +128,10 @@ pub fn iod2025(
 pub fn iod2019(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Result<()> {
     // IoD2019's own mid-2015 denominators are in the merged table; MHCLG weighted its district
     // summaries with them, so using them reproduces the official Leeds average score (27.301).
-    let csv = log.csv(sources::IOD2019, "IoD2019 population denominators (mid-2015)")?;
+    let csv = log.csv(
+        sources::IOD2019,
+        "IoD2019 population denominators (mid-2015)",
+    )?;
     let (c, p) = (csv.col("lsoa11cd")?, csv.col("pop_total_mid2015")?);
     let sel = m.codes(Geography::Lsoa11);
     let (mut local, mut england) = (BTreeMap::new(), BTreeMap::new());
@@ -126,17 +166,31 @@ pub fn iod2019(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Result<(
             imd,
             d("income", "Income deprivation", "income"),
             d("employment", "Employment deprivation", "employment"),
-            d("education", "Education, skills and training deprivation", "education"),
+            d(
+                "education",
+                "Education, skills and training deprivation",
+                "education",
+            ),
             d("health", "Health deprivation and disability", "health"),
             d("crime", "Crime", "crime"),
             d("barriers", "Barriers to housing and services", "barriers"),
             d("living_env", "Living environment deprivation", "living_env"),
-            d("idaci", "Income deprivation affecting children (IDACI)", "idaci"),
-            d("idaopi", "Income deprivation affecting older people (IDAOPI)", "idaopi"),
+            d(
+                "idaci",
+                "Income deprivation affecting children (IDACI)",
+                "idaci",
+            ),
+            d(
+                "idaopi",
+                "Income deprivation affecting older people (IDAOPI)",
+                "idaopi",
+            ),
         ],
         weights: (&local, &england),
         weights_period: ("mid-2015", "mid-2015"),
-        score_caveat: Some("The published 2019 IMD score is not in the sources; this score is rebuilt from File 9's transformed domain scores with the published weights. It reproduces the official ordering within ±6 ranks; use the official rank and decile to classify areas."),
+        score_caveat: Some(
+            "The published 2019 IMD score is not in the sources; this score is rebuilt from File 9's transformed domain scores with the published weights. It reproduces the official ordering within ±6 ranks; use the official rank and decile to classify areas.",
+        ),
         parents: [Geography::Msoa11, Geography::Ward, Geography::District],
     };
     edition(log, m, b, &ed)
@@ -149,7 +203,10 @@ fn leak(s: String) -> &'static str {
 }
 
 fn edition(log: &mut SourceLog, m: &Membership, b: &mut Builder, ed: &Edition<'_>) -> Result<()> {
-    let csv = log.csv(ed.file, &format!("IoD{} ranks, deciles and scores", ed.year))?;
+    let csv = log.csv(
+        ed.file,
+        &format!("IoD{} ranks, deciles and scores", ed.year),
+    )?;
     let code_col = csv.col(ed.code_col)?;
     let sel = m.codes(ed.lsoa);
     let national_n = ed.national_lsoas;
@@ -163,7 +220,11 @@ fn edition(log: &mut SourceLog, m: &Membership, b: &mut Builder, ed: &Edition<'_
     }
     let mut seen = BTreeSet::new();
     for dom in &ed.domains {
-        let cols = (csv.col(dom.rank)?, csv.col(dom.decile)?, dom.score.map(|s| csv.col(s)).transpose()?);
+        let cols = (
+            csv.col(dom.rank)?,
+            csv.col(dom.decile)?,
+            dom.score.map(|s| csv.col(s)).transpose()?,
+        );
         let mut rank = BTreeMap::new();
         let mut decile = BTreeMap::new();
         let mut score = BTreeMap::new();
@@ -202,14 +263,33 @@ fn edition(log: &mut SourceLog, m: &Membership, b: &mut Builder, ed: &Edition<'_
         let id = |s: &str| format!("imd{}_{}_{s}", ed.year, dom.id).replace("_imd_", "_");
         b.set_all(ed.lsoa, &id("rank"), rank.clone());
         b.set_all(ed.lsoa, &id("decile"), decile.clone());
-        b.reference(&id("rank"), &RefVal(None, NA_RANK, ed.period), &RefVal(None, NA_RANK, ed.period));
-        b.reference(&id("decile"), &RefVal(None, NA_RANK, ed.period), &RefVal(None, NA_RANK, ed.period));
+        b.reference(
+            &id("rank"),
+            &RefVal(None, NA_RANK, ed.period),
+            &RefVal(None, NA_RANK, ed.period),
+        );
+        b.reference(
+            &id("decile"),
+            &RefVal(None, NA_RANK, ed.period),
+            &RefVal(None, NA_RANK, ed.period),
+        );
         if dom.score.is_some() {
             b.set_all(ed.lsoa, &id("score"), score.clone());
             add_score_reference(b, ed, &id("score"), &score, &england_score);
         }
         if dom.id == "imd" {
-            imd_extras(b, m, ed, &rank, &decile, &score, national_n, &england_score, &csv, code_col)?;
+            imd_extras(
+                b,
+                m,
+                ed,
+                &rank,
+                &decile,
+                &score,
+                national_n,
+                &england_score,
+                &csv,
+                code_col,
+            )?;
         }
     }
     Ok(())
@@ -220,28 +300,86 @@ fn define_domain(b: &mut Builder, ed: &Edition<'_>, dom: &Domain) {
     let lsoa_level = |what: &str| vec![level(ed.lsoa, ed.period, what, false)];
     let theme = format!("Deprivation {}", ed.year);
     let top = dom.id == "imd";
-    let base = |suffix: &'static str, label: String, unit: &'static str, kind, polarity, decimals, tiles, desc: String| {
-        (id(suffix), label, unit, kind, polarity, decimals, tiles, desc)
+    let base = |suffix: &'static str,
+                label: String,
+                unit: &'static str,
+                kind,
+                polarity,
+                decimals,
+                tiles,
+                desc: String| {
+        (
+            id(suffix),
+            label,
+            unit,
+            kind,
+            polarity,
+            decimals,
+            tiles,
+            desc,
+        )
     };
     let mut entries = vec![
-        base("decile", format!("{} {} decile", dom.label, ed.year), DECILE_UNIT, Kind::Decile, Polarity::HigherIsBetter, 0, true,
-            format!("National decile of the LSOA's {} rank among all LSOAs in England.", dom.label)),
-        base("rank", format!("{} {} rank", dom.label, ed.year), RANK_UNIT, Kind::Rank, Polarity::HigherIsBetter, 0, top,
-            format!("National rank of the LSOA on {} among all LSOAs in England.", dom.label)),
+        base(
+            "decile",
+            format!("{} {} decile", dom.label, ed.year),
+            DECILE_UNIT,
+            Kind::Decile,
+            Polarity::HigherIsBetter,
+            0,
+            true,
+            format!(
+                "National decile of the LSOA's {} rank among all LSOAs in England.",
+                dom.label
+            ),
+        ),
+        base(
+            "rank",
+            format!("{} {} rank", dom.label, ed.year),
+            RANK_UNIT,
+            Kind::Rank,
+            Polarity::HigherIsBetter,
+            0,
+            top,
+            format!(
+                "National rank of the LSOA on {} among all LSOAs in England.",
+                dom.label
+            ),
+        ),
     ];
     if dom.score.is_some() {
-        entries.push(base("score", format!("{} {} score", dom.label, ed.year), dom.score_unit, Kind::Score, Polarity::HigherIsWorse, 3, top,
-            format!("The {} score as published; higher means more deprived.", dom.label)));
+        entries.push(base(
+            "score",
+            format!("{} {} score", dom.label, ed.year),
+            dom.score_unit,
+            Kind::Score,
+            Polarity::HigherIsWorse,
+            3,
+            top,
+            format!(
+                "The {} score as published; higher means more deprived.",
+                dom.label
+            ),
+        ));
     }
     for (idv, label, unit, kind, polarity, decimals, tiles, desc) in entries {
         let mut levels: Vec<Level> = lsoa_level("As published by MHCLG");
         if top && kind == Kind::Score {
             for g in ed.parents {
-                levels.push(level(g, ed.period, &format!(
-                    "Population-weighted mean of LSOA scores ({} population denominators){}",
-                    ed.weights_period.0,
-                    if g == Geography::Ward { "; LSOAs assigned to wards best-fit by the ONS lookup" } else { "" }
-                ), g == Geography::Ward));
+                levels.push(level(
+                    g,
+                    ed.period,
+                    &format!(
+                        "Population-weighted mean of LSOA scores ({} population denominators){}",
+                        ed.weights_period.0,
+                        if g == Geography::Ward {
+                            "; LSOAs assigned to wards best-fit by the ONS lookup"
+                        } else {
+                            ""
+                        }
+                    ),
+                    g == Geography::Ward,
+                ));
             }
         }
         b.define(
@@ -259,7 +397,11 @@ fn define_domain(b: &mut Builder, ed: &Edition<'_>, dom: &Domain) {
                 decimals,
                 in_tiles: tiles,
                 local: false,
-                caveat: if kind == Kind::Score && top { ed.score_caveat } else { None },
+                caveat: if kind == Kind::Score && top {
+                    ed.score_caveat
+                } else {
+                    None
+                },
             },
             levels,
         );
@@ -274,10 +416,19 @@ fn add_score_reference(
     england: &BTreeMap<String, f64>,
 ) {
     let wm = |vals: &BTreeMap<String, f64>, w: &BTreeMap<String, f64>| {
-        weighted_mean(vals.iter().map(|(c, v)| (Some(*v), w.get(c).copied().unwrap_or(0.0))))
+        weighted_mean(
+            vals.iter()
+                .map(|(c, v)| (Some(*v), w.get(c).copied().unwrap_or(0.0))),
+        )
     };
-    let lm = format!("Population-weighted mean of the LSOA scores ({} population)", ed.weights_period.0);
-    let em = format!("Population-weighted mean of all English LSOA scores ({} population)", ed.weights_period.1);
+    let lm = format!(
+        "Population-weighted mean of the LSOA scores ({} population)",
+        ed.weights_period.0
+    );
+    let em = format!(
+        "Population-weighted mean of all English LSOA scores ({} population)",
+        ed.weights_period.1
+    );
     b.reference(
         id,
         &RefVal(wm(local, ed.weights.0), &lm, ed.period),
@@ -305,16 +456,58 @@ fn imd_extras(
         .iter()
         .map(|(c, r)| (c.clone(), (r * 100.0 / national_n).ceil().clamp(1.0, 100.0)))
         .collect();
-    let meta = |id: &'static str, label: &'static str, desc: &'static str, unit: &'static str, kind, polarity, decimals, tiles, local| Meta {
-        id, label, description: desc, theme: "", unit, kind, polarity, native: ed.lsoa, source: ed.source,
-        attribution: MHCLG_ATTRIBUTION, decimals, in_tiles: tiles, local, caveat: None,
+    let meta = |id: &'static str,
+                label: &'static str,
+                desc: &'static str,
+                unit: &'static str,
+                kind,
+                polarity,
+                decimals,
+                tiles,
+                local| Meta {
+        id,
+        label,
+        description: desc,
+        theme: "",
+        unit,
+        kind,
+        polarity,
+        native: ed.lsoa,
+        source: ed.source,
+        attribution: MHCLG_ATTRIBUTION,
+        decimals,
+        in_tiles: tiles,
+        local,
+        caveat: None,
     };
     let pid = leak(format!("imd{y}_percentile"));
-    let mut mt = meta(pid, leak(format!("IMD {y} national percentile")), "National percentile of the IMD rank: 1 = most deprived 1% of LSOAs in England.", "percentile (1 = most deprived 1% in England)", Kind::Percentile, Polarity::HigherIsBetter, 0, true, false);
+    let mut mt = meta(
+        pid,
+        leak(format!("IMD {y} national percentile")),
+        "National percentile of the IMD rank: 1 = most deprived 1% of LSOAs in England.",
+        "percentile (1 = most deprived 1% in England)",
+        Kind::Percentile,
+        Polarity::HigherIsBetter,
+        0,
+        true,
+        false,
+    );
     mt.theme = &theme;
-    b.define(&mt, vec![level(ed.lsoa, ed.period, &format!("ceil(rank × 100 / {national_n}) from the official IMD rank"), false)]);
+    b.define(
+        &mt,
+        vec![level(
+            ed.lsoa,
+            ed.period,
+            &format!("ceil(rank × 100 / {national_n}) from the official IMD rank"),
+            false,
+        )],
+    );
     b.set_all(ed.lsoa, pid, pct);
-    b.reference(pid, &RefVal(None, NA_RANK, ed.period), &RefVal(None, NA_RANK, ed.period));
+    b.reference(
+        pid,
+        &RefVal(None, NA_RANK, ed.period),
+        &RefVal(None, NA_RANK, ed.period),
+    );
 
     // A quintile relative to the district ("deprived Leeds"): rank the district's LSOAs by
     // their national rank and cut them into five equal groups; ties broken by code.
@@ -327,11 +520,33 @@ fn imd_extras(
         .enumerate()
         .map(|(i, (c, _))| ((*c).clone(), (i * 5 / n + 1) as f64))
         .collect();
-    let mut mq = meta(qid, leak(format!("IMD {y} quintile within {} (local)", b.scope.1)), "LOCAL measure: the area's fifth of the district's LSOAs ordered by national IMD rank (1 = the most deprived 20% of the district, as the Leeds Observatory's \"deprived Leeds\"). Not comparable between districts.", "local quintile (1 = most deprived 20% of the district)", Kind::Quintile, Polarity::HigherIsBetter, 0, true, true);
+    let mut mq = meta(
+        qid,
+        leak(format!("IMD {y} quintile within {} (local)", b.scope.1)),
+        "LOCAL measure: the area's fifth of the district's LSOAs ordered by national IMD rank (1 = the most deprived 20% of the district, as the Leeds Observatory's \"deprived Leeds\"). Not comparable between districts.",
+        "local quintile (1 = most deprived 20% of the district)",
+        Kind::Quintile,
+        Polarity::HigherIsBetter,
+        0,
+        true,
+        true,
+    );
     mq.theme = &theme;
     b.define(&mq, vec![level(ed.lsoa, ed.period, "District LSOAs ordered by national IMD rank (ties by code), cut into five equal-count groups", false)]);
     b.set_all(ed.lsoa, qid, quint);
-    b.reference(qid, &RefVal(None, "Not applicable: a position within the district", ed.period), &RefVal(None, "Not applicable: a position within the district", ed.period));
+    b.reference(
+        qid,
+        &RefVal(
+            None,
+            "Not applicable: a position within the district",
+            ed.period,
+        ),
+        &RefVal(
+            None,
+            "Not applicable: a position within the district",
+            ed.period,
+        ),
+    );
 
     // Aggregates to every higher geography.
     let w = ed.weights.0;
@@ -341,7 +556,14 @@ fn imd_extras(
         b.set_all(g, score_id, aggregate_mean(score, w, &pm));
     }
     let england_decile = england_deciles(csv, code_col, ed)?;
-    for (suffix, max, label) in [("d1", 1.0, "national decile 1 (most deprived 10%)"), ("d12", 2.0, "national deciles 1–2 (most deprived 20%, Core20)")] {
+    for (suffix, max, label) in [
+        ("d1", 1.0, "national decile 1 (most deprived 10%)"),
+        (
+            "d12",
+            2.0,
+            "national deciles 1–2 (most deprived 20%, Core20)",
+        ),
+    ] {
         let share_id = leak(format!("imd{y}_{suffix}_share"));
         let count_id = leak(format!("imd{y}_{suffix}_count"));
         let in_band = |c: &str| decile.get(c).is_some_and(|d| *d <= max);
@@ -357,28 +579,80 @@ fn imd_extras(
                 .collect();
             b.set_all(g, count_id, counts);
             b.set_all(g, share_id, shares);
-            let how = format!("Residents ({} population denominators) of LSOAs in {label}{}", ed.weights_period.0,
-                if g == Geography::Ward { "; LSOAs assigned to wards best-fit" } else { "" });
-            share_levels.push(level(g, ed.period, &format!("Share of {how}"), g == Geography::Ward));
+            let how = format!(
+                "Residents ({} population denominators) of LSOAs in {label}{}",
+                ed.weights_period.0,
+                if g == Geography::Ward {
+                    "; LSOAs assigned to wards best-fit"
+                } else {
+                    ""
+                }
+            );
+            share_levels.push(level(
+                g,
+                ed.period,
+                &format!("Share of {how}"),
+                g == Geography::Ward,
+            ));
             count_levels.push(level(g, ed.period, &how, g == Geography::Ward));
         }
         let share_label = leak(format!("Residents in {label}, IMD {y} (share)"));
         let count_label = leak(format!("Residents in {label}, IMD {y} (count)"));
-        let mut ms = meta(share_id, share_label, "Share of the area's residents living in LSOAs in this band of England's IMD.", "share of residents (0–1)", Kind::Share, Polarity::HigherIsWorse, 4, true, false);
+        let mut ms = meta(
+            share_id,
+            share_label,
+            "Share of the area's residents living in LSOAs in this band of England's IMD.",
+            "share of residents (0–1)",
+            Kind::Share,
+            Polarity::HigherIsWorse,
+            4,
+            true,
+            false,
+        );
         ms.theme = &theme;
         b.define(&ms, share_levels);
-        let mut mc = meta(count_id, count_label, "Residents living in LSOAs in this band of England's IMD.", "persons", Kind::Count, Polarity::HigherIsWorse, 0, false, false);
+        let mut mc = meta(
+            count_id,
+            count_label,
+            "Residents living in LSOAs in this band of England's IMD.",
+            "persons",
+            Kind::Count,
+            Polarity::HigherIsWorse,
+            0,
+            false,
+            false,
+        );
         mc.theme = &theme;
         b.define(&mc, count_levels);
         let local_total: f64 = w.values().sum();
         let local_in: f64 = w.iter().filter(|(c, _)| in_band(c)).map(|(_, v)| v).sum();
         let ew = ed.weights.1;
-        let e_total: f64 = ew.iter().filter(|(c, _)| england_decile.contains_key(*c)).map(|(_, v)| v).sum();
-        let e_in: f64 = ew.iter().filter(|(c, _)| england_decile.get(*c).is_some_and(|d| *d <= max)).map(|(_, v)| v).sum();
+        let e_total: f64 = ew
+            .iter()
+            .filter(|(c, _)| england_decile.contains_key(*c))
+            .map(|(_, v)| v)
+            .sum();
+        let e_in: f64 = ew
+            .iter()
+            .filter(|(c, _)| england_decile.get(*c).is_some_and(|d| *d <= max))
+            .map(|(_, v)| v)
+            .sum();
         let lm = format!("{} population denominators", ed.weights_period.0);
         let em = format!("{} population of English LSOAs", ed.weights_period.1);
-        b.reference(share_id, &RefVal((local_total > 0.0).then(|| local_in / local_total), &lm, ed.period), &RefVal((e_total > 0.0).then(|| e_in / e_total), &em, ed.period));
-        b.reference(count_id, &RefVal(Some(local_in), &lm, ed.period), &RefVal(Some(e_in), &em, ed.period));
+        b.reference(
+            share_id,
+            &RefVal(
+                (local_total > 0.0).then(|| local_in / local_total),
+                &lm,
+                ed.period,
+            ),
+            &RefVal((e_total > 0.0).then(|| e_in / e_total), &em, ed.period),
+        );
+        b.reference(
+            count_id,
+            &RefVal(Some(local_in), &lm, ed.period),
+            &RefVal(Some(e_in), &em, ed.period),
+        );
     }
     let _ = england_score;
     Ok(())

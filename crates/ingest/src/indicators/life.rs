@@ -11,11 +11,20 @@ use crate::read::SourceLog;
 use crate::sources::{self, OGL_ATTRIBUTION};
 
 const PERIOD: &str = "2016 to 2020";
-const SOURCE: &str = "ONS, life expectancy at birth for 2011 MSOAs in England, 2016 to 2020 (REQ3292)";
+const SOURCE: &str =
+    "ONS, life expectancy at birth for 2011 MSOAs in England, 2016 to 2020 (REQ3292)";
 
 /// Add life expectancy by sex, with 95% confidence limits at MSOA 2011 and estimates elsewhere.
-pub fn life_expectancy(log: &mut SourceLog, m: &Membership, b: &mut Builder, pops: &Populations) -> Result<()> {
-    let csv = log.csv(sources::LIFE_EXPECTANCY, "life expectancy at birth by MSOA11")?;
+pub fn life_expectancy(
+    log: &mut SourceLog,
+    m: &Membership,
+    b: &mut Builder,
+    pops: &Populations,
+) -> Result<()> {
+    let csv = log.csv(
+        sources::LIFE_EXPECTANCY,
+        "life expectancy at birth by MSOA11",
+    )?;
     let (cc, cs, cv, cl, cu) = (
         csv.col("msoa11cd")?,
         csv.col("sex")?,
@@ -33,7 +42,12 @@ pub fn life_expectancy(log: &mut SourceLog, m: &Membership, b: &mut Builder, pop
             "Females" => "female",
             "Males" => "male",
             "Persons" => "persons",
-            other => return Err(row.bad(cs, format!("unknown sex {other:?}; expected Females, Males or Persons"))),
+            other => {
+                return Err(row.bad(
+                    cs,
+                    format!("unknown sex {other:?}; expected Females, Males or Persons"),
+                ));
+            }
         };
         let v = row.num(cv)?;
         if let (Some(v), true) = (v, code.starts_with("E02")) {
@@ -55,8 +69,14 @@ pub fn life_expectancy(log: &mut SourceLog, m: &Membership, b: &mut Builder, pop
         .map(|(c, v)| (c.clone(), *v))
         .collect();
     let l11_msoa = parent_map(m, Geography::Lsoa11, Geography::Msoa11);
-    for (sex, label) in [("female", "Female"), ("male", "Male"), ("persons", "Persons")] {
-        let Some([le, lci, uci]) = by_sex.get(sex) else { continue };
+    for (sex, label) in [
+        ("female", "Female"),
+        ("male", "Male"),
+        ("persons", "Persons"),
+    ] {
+        let Some([le, lci, uci]) = by_sex.get(sex) else {
+            continue;
+        };
         let id = format!("le_{sex}");
         // LSOA11 nest exactly in MSOA11: each LSOA carries its MSOA's figure.
         let lsoa11: BTreeMap<String, f64> = l11_msoa
@@ -71,13 +91,30 @@ pub fn life_expectancy(log: &mut SourceLog, m: &Membership, b: &mut Builder, pop
         let lsoa21: BTreeMap<String, f64> = l21_parent
             .iter()
             .filter_map(|(l21, preds)| {
-                super::weighted_mean(preds.iter().map(|p| (lsoa11.get(*p).copied(), pops.lsoa11.get(*p).copied().unwrap_or(0.0))))
-                    .map(|v| (l21.clone(), v))
+                super::weighted_mean(preds.iter().map(|p| {
+                    (
+                        lsoa11.get(*p).copied(),
+                        pops.lsoa11.get(*p).copied().unwrap_or(0.0),
+                    )
+                }))
+                .map(|v| (l21.clone(), v))
             })
             .collect();
-        let msoa21 = aggregate_mean(&lsoa21, &pops.lsoa21, &parent_map(m, Geography::Lsoa21, Geography::Msoa21));
-        let ward = aggregate_mean(&lsoa11, &pops.lsoa11, &parent_map(m, Geography::Lsoa11, Geography::Ward));
-        let district = aggregate_mean(le, &msoa_pop, &parent_map(m, Geography::Msoa11, Geography::District));
+        let msoa21 = aggregate_mean(
+            &lsoa21,
+            &pops.lsoa21,
+            &parent_map(m, Geography::Lsoa21, Geography::Msoa21),
+        );
+        let ward = aggregate_mean(
+            &lsoa11,
+            &pops.lsoa11,
+            &parent_map(m, Geography::Lsoa11, Geography::Ward),
+        );
+        let district = aggregate_mean(
+            le,
+            &msoa_pop,
+            &parent_map(m, Geography::Msoa11, Geography::District),
+        );
         let skip = "MSOAs without a published value (suppressed for small numbers) are left out";
         b.define(
             &Meta {
@@ -111,9 +148,15 @@ pub fn life_expectancy(log: &mut SourceLog, m: &Membership, b: &mut Builder, pop
         b.set_all(Geography::Msoa21, &id, msoa21);
         b.set_all(Geography::Ward, &id, ward);
         b.set_all(Geography::District, &id, district.clone());
-        let local = super::weighted_mean(le.iter().map(|(c, v)| (Some(*v), msoa_pop.get(c).copied().unwrap_or(0.0))));
+        let local = super::weighted_mean(
+            le.iter()
+                .map(|(c, v)| (Some(*v), msoa_pop.get(c).copied().unwrap_or(0.0))),
+        );
         let eng = england.get(sex).and_then(|vals| {
-            super::weighted_mean(vals.iter().map(|(c, v)| (Some(*v), pops.england_msoa11.get(c).copied().unwrap_or(0.0))))
+            super::weighted_mean(
+                vals.iter()
+                    .map(|(c, v)| (Some(*v), pops.england_msoa11.get(c).copied().unwrap_or(0.0))),
+            )
         });
         b.reference(
             &id,
@@ -139,7 +182,12 @@ pub fn life_expectancy(log: &mut SourceLog, m: &Membership, b: &mut Builder, pop
                     local: false,
                     caveat: None,
                 },
-                vec![level(Geography::Msoa11, PERIOD, "As published by ONS", false)],
+                vec![level(
+                    Geography::Msoa11,
+                    PERIOD,
+                    "As published by ONS",
+                    false,
+                )],
             );
             b.set_all(Geography::Msoa11, &bid, vals.clone());
             let na = "Not computed: confidence limits are published for MSOAs only";

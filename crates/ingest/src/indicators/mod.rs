@@ -125,7 +125,10 @@ impl Builder {
             let mut row = Vec::with_capacity(cols.len());
             for code in area_codes {
                 row.clear();
-                row.extend(cols.iter().map(|c| by_col.get(c).and_then(|v| v.get(code)).copied()));
+                row.extend(
+                    cols.iter()
+                        .map(|c| by_col.get(c).and_then(|v| v.get(code)).copied()),
+                );
                 table.push_row(code, &row);
             }
             tables.insert(*g, table);

@@ -32,7 +32,10 @@ const MID2020: &str = "mid-2020";
 /// Read the population tables and add the `population` indicator.
 pub fn population(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Result<Populations> {
     let sel21 = m.codes(Geography::Lsoa21);
-    let census = log.csv(sources::CENSUS_LSOA21, "Census 2021 population (England weights)")?;
+    let census = log.csv(
+        sources::CENSUS_LSOA21,
+        "Census 2021 population (England weights)",
+    )?;
     let (cc, cv) = (census.col("lsoa21_code")?, census.col("usual_residents")?);
     let mut england_lsoa21_census = BTreeMap::new();
     for row in census.rows() {
@@ -47,7 +50,10 @@ pub fn population(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Resul
     let mut lsoa21_source = "ONS Census 2021, usual residents (TS021)".to_owned();
     if log.exists(sources::IOD2025_DENOMINATORS) {
         let d = log.csv(sources::IOD2025_DENOMINATORS, "IoD2025 mid-2022 population")?;
-        let (dc, dv) = (d.col("LSOA code (2021)")?, d.col("Total population: mid 2022")?);
+        let (dc, dv) = (
+            d.col("LSOA code (2021)")?,
+            d.col("Total population: mid 2022")?,
+        );
         let mut found = BTreeMap::new();
         for row in d.rows() {
             let code = row.req(dc)?;
@@ -57,14 +63,18 @@ pub fn population(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Resul
         }
         if found.len() == sel21.len() {
             lsoa21 = found;
-            lsoa21_period = MID2022.to_owned();
-            lsoa21_source = "MHCLG IoD2025 File 6 population denominators (ONS mid-2022 estimates)".to_owned();
+            MID2022.clone_into(&mut lsoa21_period);
+            "MHCLG IoD2025 File 6 population denominators (ONS mid-2022 estimates)"
+                .clone_into(&mut lsoa21_source);
         }
     }
     if lsoa21.is_empty() {
         for code in &sel21 {
             let v = england_lsoa21_census.get(*code).ok_or_else(|| {
-                IngestError::Check(format!("{}: no Census 2021 population for LSOA21 {code}", sources::CENSUS_LSOA21))
+                IngestError::Check(format!(
+                    "{}: no Census 2021 population for LSOA21 {code}",
+                    sources::CENSUS_LSOA21
+                ))
             })?;
             lsoa21.insert((*code).to_owned(), *v);
         }
@@ -81,7 +91,10 @@ pub fn population(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Resul
         }
     }
     if let Some(missing) = sel11.iter().find(|c| !lsoa11.contains_key(**c)) {
-        return Err(IngestError::Check(format!("{}: no population for LSOA11 {missing}", sources::SAPE_LSOA11)));
+        return Err(IngestError::Check(format!(
+            "{}: no population for LSOA11 {missing}",
+            sources::SAPE_LSOA11
+        )));
     }
     let msape = log.csv(sources::SAPE_MSOA11, "mid-2020 MSOA11 population")?;
     let (mc, mv) = (msape.col("msoa11_code")?, msape.col("total_population")?);
@@ -99,7 +112,10 @@ pub fn population(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Resul
         .map(|(c, v)| (c.clone(), *v))
         .collect();
     if msoa11.len() != sel_m11.len() {
-        return Err(IngestError::Check(format!("{}: population missing for some MSOA11 of the selection", sources::SAPE_MSOA11)));
+        return Err(IngestError::Check(format!(
+            "{}: population missing for some MSOA11 of the selection",
+            sources::SAPE_MSOA11
+        )));
     }
 
     let sum_method = format!("Sum of the LSOA 2021 populations ({lsoa21_period})");

@@ -1,0 +1,155 @@
+//! The committed Leeds atlas (`boundaries/`) loads and holds the published figures.
+#![allow(clippy::float_cmp)] // the published figures are copied, so exact comparison is the test
+//! Expected values come from the sources' PROVENANCE notes and the published tables.
+
+use std::path::Path;
+
+use equimap_atlas::{Atlas, ENGLAND_CODE, Geography};
+
+fn atlas() -> Atlas {
+    Atlas::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../boundaries"))
+        .expect("boundaries/ loads")
+}
+
+#[test]
+fn counts_match_ons() {
+    let a = atlas();
+    let n = |g| a.areas(g).expect("geography").len();
+    assert_eq!(n(Geography::Lsoa11), 482);
+    assert_eq!(n(Geography::Lsoa21), 488);
+    assert_eq!(n(Geography::Msoa11), 107);
+    assert_eq!(n(Geography::Msoa21), 107);
+    assert_eq!(n(Geography::Ward), 33);
+    assert_eq!(n(Geography::District), 1);
+    assert_eq!(a.manifest.district, "E08000035");
+    assert_eq!(a.manifest.reference_layers["postcodes"].count, 20_799);
+    assert_eq!(a.manifest.reference_layers["gp_practices"].count, 87);
+    assert_eq!(a.manifest.reference_layers["places"].count, 984);
+}
+
+#[test]
+fn leeds_011a() {
+    let a = atlas();
+    let l = a
+        .areas(Geography::Lsoa21)
+        .expect("lsoa21")
+        .get("E01011264")
+        .expect("Leeds 011A");
+    assert_eq!(l.name, "Leeds 011A");
+    assert_eq!(
+        a.value(Geography::Lsoa21, "E01011264", "imd2025_decile"),
+        Some(6.0)
+    );
+    assert_eq!(
+        a.value(Geography::Lsoa21, "E01011264", "imd2025_score"),
+        Some(17.003)
+    );
+}
+
+#[test]
+fn imd2025_decile_distribution_matches_mhclg() {
+    // IoD2025 Leeds: d1 84, d2 52, d3 40, d4 38, d5 26, d6 34, d7 47, d8 44, d9 61, d10 62.
+    let a = atlas();
+    let t = &a.tables[&Geography::Lsoa21];
+    let mut counts = [0; 10];
+    for code in &t.codes {
+        let d = t.get(code, "imd2025_decile").expect("decile") as usize;
+        counts[d - 1] += 1;
+    }
+    assert_eq!(counts, [84, 52, 40, 38, 26, 34, 47, 44, 61, 62]);
+}
+
+#[test]
+fn leeds_imd2019_average_score_matches_file_10() {
+    // MHCLG File 10: Leeds "IMD - Average score" 27.301, the mid-2015-population-weighted mean.
+    let a = atlas();
+    let r = a
+        .references
+        .get("imd2019_score", "E08000035")
+        .expect("reference")
+        .value
+        .expect("value");
+    assert!((r - 27.301).abs() < 0.0005, "{r}");
+    let d = a
+        .value(Geography::District, "E08000035", "imd2019_score")
+        .expect("district");
+    assert!((d - 27.301).abs() < 0.0005, "{d}");
+    assert!(
+        a.references
+            .get("imd2019_score", ENGLAND_CODE)
+            .expect("england")
+            .value
+            .is_some()
+    );
+    // 114 of 482 Leeds LSOAs were in national decile 1 in 2019 (File 10: 23.65%).
+    let t = &a.tables[&Geography::Lsoa11];
+    let d1 = t
+        .codes
+        .iter()
+        .filter(|c| t.get(c, "imd2019_decile") == Some(1.0))
+        .count();
+    assert_eq!(d1, 114);
+}
+
+#[test]
+fn life_expectancy_gap() {
+    // ONS 2016-20: males 72.5 (Leeds 112) to 88.2 (Leeds 021); 13 Leeds values suppressed.
+    let a = atlas();
+    let t = &a.tables[&Geography::Msoa11];
+    let males: Vec<f64> = t.codes.iter().filter_map(|c| t.get(c, "le_male")).collect();
+    let min = males.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = males.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    assert!(
+        (min - 72.5).abs() < 0.05 && (max - 88.2).abs() < 0.05,
+        "{min} {max}"
+    );
+    let missing: usize = ["le_male", "le_female", "le_persons"]
+        .iter()
+        .map(|id| a.coverage(Geography::Msoa11, id).expect("coverage").missing)
+        .sum();
+    assert_eq!(missing, 13);
+}
+
+#[test]
+fn population_totals() {
+    let a = atlas();
+    // IoD2025 File 6: Leeds mid-2022 820,802. ONS SAPE: Leeds mid-2020 798,786.
+    assert_eq!(
+        a.value(Geography::District, "E08000035", "population"),
+        Some(820_802.0)
+    );
+    let t = &a.tables[&Geography::Lsoa11];
+    let sum: f64 = t.codes.iter().filter_map(|c| t.get(c, "population")).sum();
+    assert_eq!(sum, 798_786.0);
+}
+
+#[test]
+fn every_child_has_its_parents() {
+    let a = atlas();
+    for g in [Geography::Lsoa21, Geography::Lsoa11] {
+        for area in &a.areas(g).expect("g").areas {
+            for p in g.parents() {
+                let code = area
+                    .parents
+                    .get(p)
+                    .unwrap_or_else(|| panic!("{g} {} lacks a {p}", area.code));
+                assert!(a.areas(*p).expect("p").get(code).is_some());
+            }
+        }
+    }
+    // Every ward has LSOAs of both vintages.
+    for w in &a.areas(Geography::Ward).expect("wards").areas {
+        assert!(
+            !a.children(Geography::Ward, &w.code, Geography::Lsoa21)
+                .is_empty(),
+            "{}",
+            w.name
+        );
+        assert!(
+            !a.children(Geography::Ward, &w.code, Geography::Lsoa11)
+                .is_empty(),
+            "{}",
+            w.name
+        );
+    }
+}

@@ -1,0 +1,131 @@
+//! End-to-end: the real `equimap` binary, started on a free port or run as a command.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_equimap"))
+}
+
+fn boundaries() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../boundaries")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+struct Server(Child);
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).ok()?;
+    let status = buf.split_whitespace().nth(1)?.parse().ok()?;
+    let body = buf.split_once("\r\n\r\n")?.1.to_owned();
+    Some((status, body))
+}
+
+#[test]
+fn serve_answers_healthz_on_a_free_port() {
+    let port = free_port();
+    let _server = Server(
+        bin()
+            .args(["serve", "--atlas"])
+            .arg(boundaries())
+            .args(["--addr", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let (status, body) = loop {
+        if let Some(r) = http_get(port, "/healthz") {
+            break r;
+        }
+        assert!(Instant::now() < deadline, "server did not come up");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status, 200);
+    assert!(body.contains("\"district\":\"E08000035\""), "{body}");
+    let (status, body) = http_get(port, "/api/indicators").expect("indicators");
+    assert_eq!(status, 200);
+    assert!(body.contains("imd2025_decile"));
+}
+
+#[test]
+fn serve_refuses_a_corrupt_atlas_naming_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy(&boundaries(), dir.path());
+    let f = dir.path().join("geographies/ward.fgb");
+    let bytes = std::fs::read(&f).expect("read");
+    std::fs::write(&f, &bytes[..bytes.len() / 3]).expect("truncate");
+    let out = bin()
+        .args(["serve", "--atlas"])
+        .arg(dir.path())
+        .args(["--addr", &format!("127.0.0.1:{}", free_port())])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ward.fgb"), "{err}");
+}
+
+#[test]
+fn inspect_reports_counts_and_coverage() {
+    let out = bin()
+        .arg("inspect")
+        .arg(boundaries())
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("lsoa21       488 areas"), "{text}");
+    assert!(text.contains("ward          33 areas"));
+    assert!(text.contains("le_male — Male life expectancy at birth [years]"));
+    assert!(text.contains("Reference layers") && text.contains("postcodes"));
+}
+
+#[test]
+fn ingest_rejects_a_missing_sources_directory() {
+    let out = bin()
+        .args(["ingest", "--sources", "/nonexistent/data", "--out"])
+        .arg(tempfile::tempdir().expect("t").path().join("x"))
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("entry");
+        let t = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy(&e.path(), &t);
+        } else {
+            std::fs::copy(e.path(), &t).expect("copy");
+        }
+    }
+}
