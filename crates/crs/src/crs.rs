@@ -9,7 +9,7 @@ use crate::CrsError;
 ///
 /// Coordinates are always handled in "visualisation" order: longitude then
 /// latitude for geographic systems, easting then northing for projected ones,
-/// whatever axis order the EPSG registry declares (this matches GeoJSON).
+/// whatever axis order the EPSG registry declares (this matches `GeoJSON`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Crs {
     /// WGS84 longitude/latitude in degrees (EPSG:4326).
@@ -35,7 +35,7 @@ impl Crs {
     /// 4326 and 4258 give [`Crs::Wgs84`], 27700 [`Crs::BritishNationalGrid`],
     /// and 3857 (plus its historic aliases 900913, 3785 and Esri's 102100)
     /// [`Crs::WebMercator`]. Any other code is [`CrsError::Unsupported`]
-    /// without the `proj` feature and [`Crs::Epsg`] with it; in the latter case
+    /// without the `proj` feature and `Crs::Epsg` with it; in the latter case
     /// the code is not checked against the PROJ database until it is used, so
     /// that naming a CRS stays cheap.
     pub fn from_epsg(code: u32) -> Result<Crs, CrsError> {
@@ -53,7 +53,7 @@ impl Crs {
         }
     }
 
-    /// Parses a CRS name such as a GeoJSON `crs` member's `properties.name`.
+    /// Parses a CRS name such as a `GeoJSON` `crs` member's `properties.name`.
     ///
     /// Accepted forms (case-insensitive, surrounding whitespace ignored):
     /// - `EPSG:27700` (and a bare `27700`)
@@ -65,7 +65,7 @@ impl Crs {
     ///   `http://www.opengis.net/def/crs/OGC/1.3/CRS84`
     ///
     /// The official axis order of `urn:ogc:def:crs:EPSG::4326` is lat/lon, but
-    /// GeoJSON files in the wild that name it still store lon/lat, so it is
+    /// `GeoJSON` files in the wild that name it still store lon/lat, so it is
     /// treated as plain [`Crs::Wgs84`].
     pub fn from_name(name: &str) -> Result<Crs, CrsError> {
         let unrecognised = || CrsError::UnrecognisedName {
@@ -100,7 +100,7 @@ impl Crs {
 
     /// True for CRSs whose coordinates are longitude/latitude in degrees.
     ///
-    /// Only the built-in systems are known; a PROJ-backed [`Crs::Epsg`] code
+    /// Only the built-in systems are known; a PROJ-backed `Crs::Epsg` code
     /// reports false even when it is geographic, because finding out would
     /// need a PROJ database lookup.
     pub fn is_geographic(&self) -> bool {

@@ -1,6 +1,6 @@
 //! Guessing the CRS of a coordinate set from its value ranges.
 //!
-//! Many public-sector files (CSV extracts, GeoJSON without a `crs` member,
+//! Many public-sector files (CSV extracts, `GeoJSON` without a `crs` member,
 //! shapefiles missing their `.prj`) do not say what their coordinates are.
 //! For data about Great Britain the two candidates are easy to tell apart:
 //! degrees never exceed 180, and British National Grid metres almost always

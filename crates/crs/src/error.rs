@@ -22,7 +22,7 @@ pub enum CrsError {
         code: u32,
     },
 
-    /// A CRS name (for example a GeoJSON `crs` member) could not be parsed.
+    /// A CRS name (for example a `GeoJSON` `crs` member) could not be parsed.
     #[error(
         "unrecognised CRS name {name:?}: expected a form such as \"EPSG:27700\", \
          \"urn:ogc:def:crs:EPSG::27700\", \"urn:ogc:def:crs:OGC:1.3:CRS84\" or \

@@ -16,7 +16,7 @@
 //! give [`CrsError::OutsideGrid`], never NaN.
 //!
 //! Coordinates are always (x, y) = (longitude, latitude) or (easting,
-//! northing), as in GeoJSON.
+//! northing), as in `GeoJSON`.
 //!
 //! ```
 //! use equimap_crs::{Crs, to_wgs84};

@@ -14,7 +14,7 @@ pub enum Direction {
 /// A ready-to-use conversion between one CRS and WGS84.
 ///
 /// For the built-in systems this is only a tag and costs nothing to make. For
-/// a PROJ-backed [`Crs::Epsg`] it holds the PROJ transformation object, whose
+/// a PROJ-backed `Crs::Epsg` it holds the PROJ transformation object, whose
 /// creation involves a database lookup, so make one per dataset rather than
 /// per point. With the `proj` feature it is not `Send`, because PROJ objects
 /// are tied to the thread that created their context.

@@ -277,3 +277,21 @@ fn bng_distance_is_euclidean() {
     let d = distance_m_bng((419_653.0, 437_767.0), (429_365.0, 431_422.0));
     assert!((d - 9712.0_f64.hypot(6345.0)).abs() < 1e-9);
 }
+
+#[test]
+fn error_and_crs_can_cross_threads() {
+    // `anyhow` and async servers need errors that are Send + Sync + 'static.
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<CrsError>();
+    assert_send_sync::<Crs>();
+}
+
+/// Without PROJ a `Transformer` is plain data and may be shared between
+/// threads. With the `proj` feature it holds a PROJ object, which the `proj`
+/// crate does not mark `Send`, so this only holds without the feature.
+#[cfg(not(feature = "proj"))]
+#[test]
+fn transformer_is_send_and_sync_without_proj() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Transformer>();
+}

@@ -56,34 +56,37 @@ fn proj_epsg_27700_inverse_direction() {
 /// (Karney 2011, eqs. 7-11), an independent check on PROJ's UTM. Accurate to
 /// well under a millimetre within a few degrees of the central meridian.
 fn utm_north(lon_deg: f64, lat_deg: f64, zone: u32) -> (f64, f64) {
-    let a = 6_378_137.0_f64;
-    let f: f64 = 1.0 / 298.257_223_563;
+    // WGS84 ellipsoid and the UTM scale factor.
+    let semi_major = 6_378_137.0_f64;
+    let flattening: f64 = 1.0 / 298.257_223_563;
     let k0 = 0.9996;
     let lon0 = (f64::from(zone) * 6.0 - 183.0).to_radians();
-    let n = f / (2.0 - f);
-    let e = (f * (2.0 - f)).sqrt();
-    let big_a = a / (1.0 + n) * (1.0 + n * n / 4.0 + n.powi(4) / 64.0);
+    let n = flattening / (2.0 - flattening);
+    let ecc = (flattening * (2.0 - flattening)).sqrt();
+    let rectifying_radius = semi_major / (1.0 + n) * (1.0 + n * n / 4.0 + n.powi(4) / 64.0);
     let alpha = [
         n / 2.0 - 2.0 * n * n / 3.0 + 5.0 * n.powi(3) / 16.0 + 41.0 * n.powi(4) / 180.0,
         13.0 * n * n / 48.0 - 3.0 * n.powi(3) / 5.0 + 557.0 * n.powi(4) / 1440.0,
         61.0 * n.powi(3) / 240.0 - 103.0 * n.powi(4) / 140.0,
         49_561.0 * n.powi(4) / 161_280.0,
     ];
-    let phi = lat_deg.to_radians();
     let lambda = lon_deg.to_radians() - lon0;
-    let tau: f64 = phi.tan();
-    let sigma: f64 = (e * (e * tau / (1.0 + tau * tau).sqrt()).atanh()).sinh();
+    let tau: f64 = lat_deg.to_radians().tan();
+    let sigma: f64 = (ecc * (ecc * tau / (1.0 + tau * tau).sqrt()).atanh()).sinh();
     let tau_p = tau * (1.0 + sigma * sigma).sqrt() - sigma * (1.0 + tau * tau).sqrt();
     let xi_p = tau_p.atan2(lambda.cos());
     let eta_p = (lambda.sin() / (tau_p * tau_p + lambda.cos().powi(2)).sqrt()).asinh();
     let mut xi = xi_p;
     let mut eta = eta_p;
     for (j, alpha_j) in alpha.iter().enumerate() {
-        let k = 2.0 * (j as f64 + 1.0);
-        xi += alpha_j * (k * xi_p).sin() * (k * eta_p).cosh();
-        eta += alpha_j * (k * xi_p).cos() * (k * eta_p).sinh();
+        let mult = 2.0 * (j as f64 + 1.0);
+        xi += alpha_j * (mult * xi_p).sin() * (mult * eta_p).cosh();
+        eta += alpha_j * (mult * xi_p).cos() * (mult * eta_p).sinh();
     }
-    (500_000.0 + k0 * big_a * eta, k0 * big_a * xi)
+    (
+        500_000.0 + k0 * rectifying_radius * eta,
+        k0 * rectifying_radius * xi,
+    )
 }
 
 #[test]
