@@ -24,7 +24,7 @@ fn counts_match_ons() {
     assert_eq!(a.manifest.district, "E08000035");
     assert_eq!(a.manifest.reference_layers["postcodes"].count, 20_799);
     assert_eq!(a.manifest.reference_layers["gp_practices"].count, 87);
-    assert_eq!(a.manifest.reference_layers["places"].count, 984);
+    assert_eq!(a.manifest.reference_layers["places"].count, 975);
 }
 
 #[test]

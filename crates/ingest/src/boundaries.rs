@@ -16,8 +16,8 @@ pub struct BuiltGeography {
     pub areas: AreaSet,
     /// The boundary file used.
     pub file: BoundaryFile,
-    /// The areas whose geometry had to be repaired, with the relative area change.
-    pub repaired: Vec<(String, f64)>,
+    /// The areas whose geometry had to be repaired or merged, with what was done.
+    pub repaired: Vec<(String, String)>,
 }
 
 /// Build one geography for the selection.

@@ -288,9 +288,9 @@ pub fn areas_by_code(
     src: &SourceBytes,
     code_prop: &str,
     name_prop: &str,
-) -> Result<(NamedAreas, Vec<(String, f64)>)> {
-    let mut out = BTreeMap::new();
-    let mut repaired = Vec::new();
+) -> Result<(NamedAreas, Vec<(String, String)>)> {
+    let mut out: NamedAreas = BTreeMap::new();
+    let mut changes = Vec::new();
     for (i, f) in read_features(src)?.into_iter().enumerate() {
         let code = f.text(code_prop).ok_or_else(|| IngestError::Geometry {
             path: src.path.clone(),
@@ -303,21 +303,41 @@ pub fn areas_by_code(
             code: code.clone(),
             message: "null geometry".to_owned(),
         })?;
-        let (mp, rep) = clean_polygonal(geom).map_err(|message| IngestError::Geometry {
+        let geom_err = |message| IngestError::Geometry {
             path: src.path.clone(),
             code: code.clone(),
             message,
-        })?;
+        };
+        let (mut mp, rep) = clean_polygonal(geom).map_err(geom_err)?;
         if rep.repaired {
-            repaired.push((code.clone(), rep.area_change));
+            changes.push((
+                code.clone(),
+                format!(
+                    "repaired invalid geometry (area changed by {:.5}%)",
+                    rep.area_change * 100.0
+                ),
+            ));
         }
-        if out.insert(code.clone(), (name, mp)).is_some() {
-            return Err(IngestError::Geometry {
-                path: src.path.clone(),
-                code,
-                message: "this code appears twice".to_owned(),
-            });
+        if let Some((prev_name, prev)) = out.remove(&code) {
+            // A few national files publish one area as several features (e.g. a ward split by
+            // a district boundary). The same code and name is one area: merge the parts.
+            // A different name under the same code is a real conflict.
+            if prev_name != name {
+                return Err(geom_err(format!(
+                    "this code appears twice, named {prev_name:?} and {name:?}"
+                )));
+            }
+            let mut parts = prev.0;
+            parts.extend(mp.0);
+            mp = clean_polygonal(&Geometry::MultiPolygon(MultiPolygon(parts)))
+                .map_err(geom_err)?
+                .0;
+            changes.push((
+                code.clone(),
+                "merged features published separately under the same code and name".to_owned(),
+            ));
         }
+        out.insert(code, (name, mp));
     }
-    Ok((out, repaired))
+    Ok((out, changes))
 }

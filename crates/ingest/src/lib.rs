@@ -25,7 +25,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use equimap_atlas::{Atlas, Geography, LayerRecord, Manifest, SourceRecord};
-use geo::BoundingRect;
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 
@@ -52,7 +51,7 @@ pub struct IngestOptions {
 }
 
 /// One geography in the summary: count, file used, repaired geometries with area change.
-pub type GeographySummary = (Geography, usize, String, Vec<(String, f64)>);
+pub type GeographySummary = (Geography, usize, String, Vec<(String, String)>);
 
 /// What an ingest did, for the closing summary.
 #[derive(Debug, Clone)]
@@ -68,6 +67,8 @@ pub struct Summary {
     pub reference_layers: Vec<(String, usize)>,
     /// Seconds taken.
     pub seconds: f64,
+    /// Substitutions and omissions the user must know about.
+    pub notes: Vec<String>,
 }
 
 impl std::fmt::Display for Summary {
@@ -80,17 +81,16 @@ impl std::fmt::Display for Summary {
         for (g, n, file, repaired) in &self.geographies {
             write!(f, "  {:<9} {n:>6} areas  from {file}", g.id())?;
             writeln!(f)?;
-            for (code, change) in repaired {
-                writeln!(
-                    f,
-                    "            repaired invalid geometry of {code} (area changed by {:.5}%)",
-                    change * 100.0
-                )?;
+            for (code, what) in repaired {
+                writeln!(f, "            {code}: {what}")?;
             }
         }
         writeln!(f, "  {} indicators", self.indicators)?;
         for (id, n) in &self.reference_layers {
             writeln!(f, "  reference {id}: {n}")?;
+        }
+        for n in &self.notes {
+            writeln!(f, "  NOTE: {n}")?;
         }
         Ok(())
     }
@@ -132,10 +132,35 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     }
     pb.inc(1);
 
+    let mut notes = Vec::new();
+    if !m.ward_fallbacks.is_empty() {
+        let shown: Vec<String> = m
+            .ward_fallbacks
+            .iter()
+            .take(5)
+            .map(|(l, w19, w)| format!("{l} ({w19} → {w})"))
+            .collect();
+        notes.push(format!(
+            "{} LSOA11s were in 2019 wards that no longer exist and have no listed code change; each was given the current ward of its 2021 successor, e.g. {}",
+            m.ward_fallbacks.len(),
+            shown.join(", ")
+        ));
+    }
     let mut built = BTreeMap::new();
     for g in Geography::ALL {
         pb.set_message(format!("Boundaries: {}", g.label()));
-        built.insert(g, boundaries::build(&mut log, g, &m)?);
+        match boundaries::build(&mut log, g, &m) {
+            Ok(b) => {
+                built.insert(g, b);
+            }
+            // England's national ward boundaries are December 2022 and the lookup's wards are
+            // 2024, so some wards have no boundary. For a single district any gap stops the
+            // ingest; for England the ward layer is left out and the summary says why.
+            Err(IngestError::Check(why)) if g == Geography::Ward && sel == Selection::England => {
+                notes.push(format!("wards left out of the England atlas: {why}"));
+            }
+            Err(e) => return Err(e),
+        }
     }
     pb.inc(1);
 
@@ -209,19 +234,13 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     pb.inc(1);
 
     pb.set_message("Reference layers");
-    let extent = built[&Geography::District]
+    let districts: Vec<geo::MultiPolygon<f64>> = built[&Geography::District]
         .areas
         .areas
         .iter()
-        .filter_map(|a| a.geometry.bounding_rect())
-        .reduce(|a, b| {
-            geo::Rect::new(
-                geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-                geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-            )
-        })
-        .ok_or_else(|| IngestError::Check("the district has no geometry".to_owned()))?;
-    let reference_layers = reference_layers::build(&mut log, &m, dir, extent)?;
+        .map(|a| a.geometry.clone())
+        .collect();
+    let reference_layers = reference_layers::build(&mut log, &m, dir, &districts)?;
     pb.inc(1);
 
     let sources: Vec<SourceRecord> = log
@@ -284,6 +303,7 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
             .map(|(k, v)| (k.clone(), v.count))
             .collect(),
         seconds: started.elapsed().as_secs_f64(),
+        notes,
     })
 }
 

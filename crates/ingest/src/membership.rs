@@ -66,6 +66,9 @@ pub struct Membership {
     pub parents: BTreeMap<Geography, BTreeMap<String, BTreeMap<Geography, String>>>,
     /// LSOA11 → LSOA21 pairs (both in the selection), from the ONS best-fit lookup.
     pub lsoa11_to_21: Vec<(String, String)>,
+    /// LSOA11s whose 2019 ward no longer exists and has no listed code change: (LSOA11,
+    /// 2019 ward, current ward used, from the 2021 successor).
+    pub ward_fallbacks: Vec<(String, String, String)>,
 }
 
 impl Membership {
@@ -160,7 +163,17 @@ impl Membership {
             .iter()
             .filter_map(|(a, b)| Some((a.as_str(), lsoa21.get(b)?[&Geography::District].clone())))
             .collect();
+        // The first (by code) 2021 successor's current ward, for 2019 wards that are gone.
+        let mut successor_ward: HashMap<&str, String> = HashMap::new();
+        for (a, b21) in &m.lsoa11_to_21 {
+            if let Some(p) = lsoa21.get(b21) {
+                successor_ward
+                    .entry(a.as_str())
+                    .or_insert_with(|| p[&Geography::Ward].clone());
+            }
+        }
         let mut lsoa11 = BTreeMap::new();
+        let mut ward_fallbacks = Vec::new();
         for code in &lsoa11_set {
             let msoa = msoa11_of.get(code).ok_or_else(|| {
                 IngestError::Check(format!(
@@ -174,13 +187,20 @@ impl Membership {
                     sources::LSOA11_WARD
                 ))
             })?;
-            let w23 = crosswalk.get(w19).unwrap_or(w19);
+            let mut w23 = crosswalk.get(w19).unwrap_or(w19);
             if !wards.contains(w23) {
-                return Err(IngestError::Check(format!(
-                    "{}: LSOA11 {code} is in 2019 ward {w19}, which maps to {w23}, not one of the selection's current wards; add the code change to {}",
-                    sources::LSOA11_WARD,
-                    sources::WARD_CODES
-                )));
+                // The 2019 ward no longer exists and no code change is listed (the crosswalk
+                // covers Leeds only): use the current ward of the LSOA's 2021 successor, and
+                // report every such case.
+                let Some(succ) = successor_ward.get(code.as_str()) else {
+                    return Err(IngestError::Check(format!(
+                        "{}: LSOA11 {code} is in 2019 ward {w19}, which maps to {w23}, not one of the selection's current wards, and it has no 2021 successor; add the code change to {}",
+                        sources::LSOA11_WARD,
+                        sources::WARD_CODES
+                    )));
+                };
+                ward_fallbacks.push((code.clone(), w19.clone(), succ.clone()));
+                w23 = succ;
             }
             let lad = lad_of_lsoa11
                 .get(code.as_str())
@@ -217,6 +237,7 @@ impl Membership {
                 .map(|c| (c.clone(), BTreeMap::new()))
                 .collect(),
         );
+        m.ward_fallbacks = ward_fallbacks;
         m.parents.insert(Geography::Lsoa21, lsoa21);
         m.parents.insert(Geography::Lsoa11, lsoa11);
         Ok(m)

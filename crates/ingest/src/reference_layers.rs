@@ -6,7 +6,7 @@ use std::path::Path;
 
 use equimap_atlas::LayerRecord;
 use equimap_atlas::{GeometryType, write_area_fgb};
-use geo::{BoundingRect, Geometry, Intersects, Rect};
+use geo::{BoundingRect, Geometry, Intersects, MultiPolygon, Rect};
 
 use crate::error::{IngestError, Result};
 use crate::geom::{clean_lines, clean_polygonal, read_features, round6};
@@ -36,8 +36,18 @@ pub fn build(
     log: &mut SourceLog,
     m: &Membership,
     dir: &Path,
-    extent: Rect<f64>,
+    districts: &[MultiPolygon<f64>],
 ) -> Result<BTreeMap<String, LayerRecord>> {
+    let extent = districts
+        .iter()
+        .filter_map(BoundingRect::bounding_rect)
+        .reduce(|a, b| {
+            Rect::new(
+                geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+            )
+        })
+        .ok_or_else(|| IngestError::Check("the selection has no district geometry".to_owned()))?;
     let out = dir.join("reference");
     std::fs::create_dir_all(&out).map_err(|e| IngestError::io(&out, e))?;
     let mut layers = BTreeMap::new();
@@ -110,7 +120,9 @@ pub fn build(
         let mut rows = Vec::new();
         for row in csv.rows() {
             let (x, y) = (row.req_num(lon)?, row.req_num(lat)?);
-            if !extent.intersects(&geo::Point::new(x, y)) {
+            // Only places inside the district: the gazetteer also names places just outside.
+            let p = geo::Point::new(x, y);
+            if !extent.intersects(&p) || !districts.iter().any(|d| d.intersects(&p)) {
                 continue;
             }
             rows.push(vec![
