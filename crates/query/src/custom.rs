@@ -1,0 +1,198 @@
+//! Custom areas: a named footprint made of LSOAs, MSOAs or wards, or drawn as a polygon, with
+//! the same kind of profile as any area. This is how a Local Care Partnership, a school cluster
+//! or a regeneration zone describes itself; no official LCP boundaries are published, so none
+//! are invented here.
+
+use equimap_atlas::{Geography, Kind};
+use serde::{Deserialize, Serialize};
+
+use crate::profile::{IndicatorValue, indicator_value};
+use crate::site::{LsoaShare, ZoneFigures, parse_site};
+use crate::{AreaRef, Query, QueryError};
+
+/// How a custom area is defined: codes of one geography, or a polygon.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomAreaSpec {
+    /// A short id (for `--areas` files), letters, digits and dashes.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The name shown.
+    pub name: String,
+    /// What it is and who defined it.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The geography of `codes`: lsoa21, msoa21 or ward.
+    #[serde(default)]
+    pub geography: Option<String>,
+    /// Area codes.
+    #[serde(default)]
+    pub codes: Option<Vec<String>>,
+    /// Or a GeoJSON polygon (WGS84 or BNG).
+    #[serde(default)]
+    pub geometry: Option<serde_json::Value>,
+}
+
+/// A custom area's profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomArea {
+    /// Its id, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// Its description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// How it was built.
+    pub definition: String,
+    /// The areas named in the definition.
+    pub members: Vec<AreaRef>,
+    /// The LSOA 2021 areas it covers and the share of each.
+    pub lsoas: Vec<LsoaShare>,
+    /// Summary figures: residents, deprivation mix, life expectancy.
+    pub figures: ZoneFigures,
+    /// Indicators aggregated from LSOA 2021 values, weighted by residents (all estimates).
+    pub indicators: Vec<IndicatorValue>,
+    /// Repairs and assumptions.
+    pub notes: Vec<String>,
+    /// Attribution.
+    pub attribution: Vec<String>,
+}
+
+impl Query {
+    /// Build a custom area's profile.
+    pub fn custom_area(&self, spec: &CustomAreaSpec) -> Result<CustomArea, QueryError> {
+        if spec.name.trim().is_empty() || spec.name.len() > 200 {
+            return Err(QueryError::bad(
+                "a custom area needs a name of 1 to 200 characters",
+            ));
+        }
+        let mut notes = Vec::new();
+        let (shares, members, definition) = match (&spec.codes, &spec.geometry) {
+            (Some(codes), None) => {
+                let gname = spec.geography.as_deref().ok_or_else(|| {
+                    QueryError::bad(
+                        "`geography` (lsoa21, msoa21 or ward) must say what the codes are",
+                    )
+                })?;
+                let g = self.geography(gname)?;
+                if !matches!(g, Geography::Lsoa21 | Geography::Msoa21 | Geography::Ward) {
+                    return Err(QueryError::bad(format!(
+                        "custom areas are built from lsoa21, msoa21 or ward codes, not {g}"
+                    )));
+                }
+                if codes.is_empty() || codes.len() > 5_000 {
+                    return Err(QueryError::bad("give between 1 and 5,000 codes"));
+                }
+                let set = &self.atlas.geographies[&g];
+                let unknown: Vec<&str> = codes
+                    .iter()
+                    .filter(|c| set.get(c).is_none())
+                    .map(String::as_str)
+                    .collect();
+                if !unknown.is_empty() {
+                    return Err(QueryError::bad(format!(
+                        "unknown {g} code(s): {}",
+                        unknown.join(", ")
+                    )));
+                }
+                let lsoa_set = self
+                    .atlas
+                    .areas(Geography::Lsoa21)
+                    .ok_or_else(|| QueryError::not_found("this atlas has no LSOA 2021 areas"))?;
+                let mut idx: Vec<usize> = if g == Geography::Lsoa21 {
+                    codes.iter().filter_map(|c| lsoa_set.index_of(c)).collect()
+                } else {
+                    codes
+                        .iter()
+                        .flat_map(|c| self.atlas.children(g, c, Geography::Lsoa21))
+                        .filter_map(|c| lsoa_set.index_of(c))
+                        .collect()
+                };
+                idx.sort_unstable();
+                idx.dedup();
+                if g == Geography::Ward {
+                    notes.push("Wards are made of the LSOAs assigned to them best-fit by the ONS lookup; LSOAs do not nest in wards exactly.".to_owned());
+                }
+                let members = codes
+                    .iter()
+                    .filter_map(|c| set.get(c).map(|a| AreaRef::of(g, a)))
+                    .collect();
+                (
+                    idx.into_iter().map(|i| (i, 1.0)).collect::<Vec<_>>(),
+                    members,
+                    format!("{} {g} area(s)", codes.len()),
+                )
+            }
+            (None, Some(geom)) => {
+                let body = serde_json::to_vec(geom).map_err(|e| QueryError::bad(e.to_string()))?;
+                let site = parse_site(&body, None)?;
+                notes.extend(site.notes.iter().cloned());
+                let shares = self.lsoa_shares(&site.bng);
+                if shares.is_empty() {
+                    return Err(QueryError::bad("the polygon does not overlap the atlas"));
+                }
+                notes.push("Residents are apportioned by the share of each LSOA's area inside the polygon.".to_owned());
+                (shares, Vec::new(), format!("a polygon ({})", site.crs_how))
+            }
+            _ => {
+                return Err(QueryError::bad(
+                    "give either `codes` (with `geography`) or `geometry`, not both or neither",
+                ));
+            }
+        };
+        let (figures, lsoas) = self.figures(&shares);
+        let indicators = self.aggregate_indicators(&shares);
+        Ok(CustomArea {
+            id: spec.id.clone(),
+            name: spec.name.clone(),
+            description: spec.description.clone(),
+            definition,
+            members,
+            lsoas,
+            figures,
+            indicators,
+            notes,
+            attribution: self.atlas.manifest.attribution.clone(),
+        })
+    }
+
+    /// LSOA 2021 indicators aggregated over shares: counts summed, the rest resident-weighted.
+    fn aggregate_indicators(&self, shares: &[(usize, f64)]) -> Vec<IndicatorValue> {
+        let g = Geography::Lsoa21;
+        let Some(set) = self.atlas.areas(g) else {
+            return Vec::new();
+        };
+        self.atlas
+            .catalogue
+            .at(g)
+            .filter(|d| matches!(d.kind, Kind::Score | Kind::Years | Kind::Share | Kind::Count) && !d.local)
+            .filter_map(|d| {
+                let (mut s, mut w) = (0.0, 0.0);
+                for &(i, share) in shares {
+                    let code = &set.areas[i].code;
+                    let pop = self.atlas.value(g, code, "population").unwrap_or(0.0) * share;
+                    if let Some(v) = self.atlas.value(g, code, &d.id) {
+                        if d.kind == Kind::Count {
+                            s += v * share;
+                            w = 1.0;
+                        } else {
+                            s += v * pop;
+                            w += pop;
+                        }
+                    }
+                }
+                let value = (w > 0.0).then(|| if d.kind == Kind::Count { s.round() } else { s / w });
+                let mut iv = indicator_value(&self.atlas, d, g, value)?;
+                iv.estimate = true;
+                iv.method = if d.kind == Kind::Count {
+                    "Sum over the LSOA 2021 areas covered, apportioned by area share".to_owned()
+                } else {
+                    format!("Mean of the LSOA 2021 values weighted by estimated residents; at LSOA level: {}", iv.method)
+                };
+                Some(iv)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,309 @@
+//! The questions equimap answers, over one loaded [`Atlas`].
+//!
+//! Every figure carries its unit, period, source and estimate flag, and every area figure can be
+//! set beside the district's and England's. Nothing here knows about HTTP; the server maps
+//! [`QueryError`] to status codes.
+
+pub mod csv_out;
+mod custom;
+mod error;
+mod index;
+mod profile;
+mod reference;
+mod search;
+pub mod site;
+mod stats;
+
+use std::collections::BTreeMap;
+
+use equimap_atlas::{Atlas, Geography};
+use serde::Serialize;
+
+pub use custom::{CustomArea, CustomAreaSpec};
+pub use error::QueryError;
+pub use index::AreaIndex;
+pub use profile::{AreaRef, IndicatorValue, LocalRank, Profile, RefOut};
+pub use reference::{GpPractice, Place, Postcode};
+pub use search::{HitKind, fold, postcode_key};
+pub use stats::{Gradient, GradientBand, RankRow};
+
+/// An atlas with the indexes that make questions fast.
+pub struct Query {
+    /// The atlas.
+    pub atlas: Atlas,
+    indexes: BTreeMap<Geography, AreaIndex>,
+    /// Live postcodes.
+    pub postcodes: Vec<Postcode>,
+    /// The place gazetteer.
+    pub places: Vec<Place>,
+    /// GP practices.
+    pub gps: Vec<GpPractice>,
+    search: search::SearchIndex,
+    ranks: BTreeMap<(Geography, String), Vec<f64>>,
+    sites: site::SiteIndex,
+}
+
+/// One area found at a point, with its headline figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct PointArea {
+    /// The area.
+    #[serde(flatten)]
+    pub area: AreaRef,
+    /// Headline indicators held at this geography: id → value.
+    pub headline: BTreeMap<String, Option<f64>>,
+}
+
+/// A search result.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    /// Postcode, place or area.
+    pub kind: HitKind,
+    /// What to show.
+    pub label: String,
+    /// A second line: the place type or the geography.
+    pub detail: String,
+    /// Where to fly to: the postcode or place point, or the area's centre.
+    pub lon: f64,
+    /// Latitude of that point.
+    pub lat: f64,
+    /// For areas: which area to open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<AreaRef>,
+    /// For postcodes and places: the areas containing the point, by our own point lookup.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub within: Vec<AreaRef>,
+}
+
+/// A GP practice with its distance from a point.
+#[derive(Debug, Clone, Serialize)]
+pub struct NearbyService {
+    /// The practice.
+    #[serde(flatten)]
+    pub practice: GpPractice,
+    /// Straight-line distance in metres (British National Grid).
+    pub distance_m: f64,
+}
+
+const HEADLINE: [&str; 7] = [
+    "population",
+    "imd2025_decile",
+    "imd2025_score",
+    "imd2019_decile",
+    "imd2019_score",
+    "le_female",
+    "le_male",
+];
+
+impl Query {
+    /// Build the indexes and read the reference layers.
+    pub fn new(atlas: Atlas) -> Result<Self, QueryError> {
+        let indexes = atlas
+            .geographies
+            .iter()
+            .map(|(g, s)| (*g, AreaIndex::new(s)))
+            .collect();
+        let postcodes = reference::postcodes(&atlas.dir)?;
+        let places = reference::places(&atlas.dir)?;
+        let gps = reference::gp_practices(&atlas.dir)?;
+        let search = search::SearchIndex::new(&atlas, &postcodes, &places);
+        let ranks = profile::rank_tables(&atlas);
+        let mut sites = site::SiteIndex::new(&atlas)?;
+        sites.set_gps(&gps);
+        Ok(Self {
+            atlas,
+            indexes,
+            postcodes,
+            places,
+            gps,
+            search,
+            ranks,
+            sites,
+        })
+    }
+
+    /// Parse a geography name, as a 400 when unknown.
+    pub fn geography(&self, name: &str) -> Result<Geography, QueryError> {
+        let g: Geography = name
+            .parse()
+            .map_err(|e: equimap_atlas::AtlasError| QueryError::bad(e.to_string()))?;
+        if self.atlas.geographies.contains_key(&g) {
+            Ok(g)
+        } else {
+            Err(QueryError::not_found(format!(
+                "this atlas has no {g} geography"
+            )))
+        }
+    }
+
+    /// Check a longitude/latitude pair.
+    pub fn check_lon_lat(lon: f64, lat: f64) -> Result<(), QueryError> {
+        if !lon.is_finite()
+            || !lat.is_finite()
+            || !(-180.0..=180.0).contains(&lon)
+            || !(-90.0..=90.0).contains(&lat)
+        {
+            return Err(QueryError::bad(format!(
+                "lon {lon}, lat {lat} is not a WGS84 longitude/latitude (lon −180..180, lat −90..90)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The area of one geography containing a point.
+    pub fn locate(&self, g: Geography, lon: f64, lat: f64) -> Option<&equimap_atlas::Area> {
+        let set = self.atlas.areas(g)?;
+        let i = self.indexes.get(&g)?.locate(set, lon, lat)?;
+        Some(&set.areas[i])
+    }
+
+    /// The areas at every geography that contain a point. A point outside the atlas is a 404.
+    pub fn point(&self, lon: f64, lat: f64) -> Result<Vec<PointArea>, QueryError> {
+        Self::check_lon_lat(lon, lat)?;
+        let found: Vec<PointArea> = self
+            .atlas
+            .geographies
+            .keys()
+            .filter_map(|g| {
+                let a = self.locate(*g, lon, lat)?;
+                let headline = HEADLINE
+                    .iter()
+                    .filter(|id| {
+                        self.atlas
+                            .catalogue
+                            .get(id)
+                            .is_some_and(|d| d.level(*g).is_some())
+                    })
+                    .map(|id| ((*id).to_owned(), self.atlas.value(*g, &a.code, id)))
+                    .collect();
+                Some(PointArea {
+                    area: AreaRef::of(*g, a),
+                    headline,
+                })
+            })
+            .collect();
+        if found.is_empty() {
+            return Err(QueryError::not_found(format!(
+                "lon {lon}, lat {lat} is outside the atlas ({})",
+                self.atlas.manifest.district_name
+            )));
+        }
+        Ok(found)
+    }
+
+    /// The areas containing a point, as references.
+    pub fn within(&self, lon: f64, lat: f64) -> Vec<AreaRef> {
+        [
+            Geography::Lsoa21,
+            Geography::Msoa21,
+            Geography::Ward,
+            Geography::Lsoa11,
+            Geography::Msoa11,
+        ]
+        .into_iter()
+        .filter_map(|g| self.locate(g, lon, lat).map(|a| AreaRef::of(g, a)))
+        .collect()
+    }
+
+    /// Search postcodes, places and areas, best first.
+    pub fn search(&self, q: &str, limit: usize) -> Result<Vec<SearchHit>, QueryError> {
+        let folded = fold(q);
+        if folded.is_empty() {
+            return Err(QueryError::bad("the search text `q` is empty"));
+        }
+        if folded.chars().count() > 100 {
+            return Err(QueryError::bad(
+                "the search text is longer than 100 characters",
+            ));
+        }
+        let limit = limit.clamp(1, 50);
+        let mut hits = Vec::new();
+        let key = postcode_key(q);
+        if search::looks_like_postcode(&key) {
+            for (_, i) in self.search.postcode_prefix(&key).iter().take(limit) {
+                let p = &self.postcodes[*i];
+                hits.push(SearchHit {
+                    kind: HitKind::Postcode,
+                    label: p.postcode.clone(),
+                    detail: "postcode".to_owned(),
+                    lon: p.lon,
+                    lat: p.lat,
+                    area: None,
+                    within: self.within(p.lon, p.lat),
+                });
+            }
+        }
+        for (_, e) in self.search.names(&folded) {
+            if hits.len() >= limit {
+                break;
+            }
+            if let (Some(g), Some(code)) = (e.geography, &e.code) {
+                if hits.iter().any(|h| {
+                    h.area
+                        .as_ref()
+                        .is_some_and(|a| a.code == *code && a.geography == g)
+                }) {
+                    continue;
+                }
+                let Some(a) = self.atlas.areas(g).and_then(|s| s.get(code)) else {
+                    continue;
+                };
+                let c = geo::InteriorPoint::interior_point(&a.geometry)
+                    .map(|p| (p.x(), p.y()))
+                    .unwrap_or_default();
+                hits.push(SearchHit {
+                    kind: HitKind::Area,
+                    label: e.label.clone(),
+                    detail: g.label().to_owned(),
+                    lon: c.0,
+                    lat: c.1,
+                    area: Some(AreaRef::of(g, a)),
+                    within: Vec::new(),
+                });
+            } else if let Some(i) = e.place {
+                let p = &self.places[i];
+                hits.push(SearchHit {
+                    kind: HitKind::Place,
+                    label: p.name.clone(),
+                    detail: p.kind.replace('_', " "),
+                    lon: p.lon,
+                    lat: p.lat,
+                    area: None,
+                    within: self.within(p.lon, p.lat),
+                });
+            }
+        }
+        Ok(hits)
+    }
+
+    /// The nearest GP practices to a point, with straight-line distance.
+    pub fn nearest_gps(
+        &self,
+        lon: f64,
+        lat: f64,
+        limit: usize,
+    ) -> Result<Vec<NearbyService>, QueryError> {
+        Self::check_lon_lat(lon, lat)?;
+        let here = equimap_crs::from_wgs84(&equimap_crs::Crs::BritishNationalGrid, lon, lat)
+            .map_err(|e| QueryError::bad(e.to_string()))?;
+        let mut out: Vec<NearbyService> = self
+            .gps
+            .iter()
+            .filter_map(|g| {
+                let there =
+                    equimap_crs::from_wgs84(&equimap_crs::Crs::BritishNationalGrid, g.lon, g.lat)
+                        .ok()?;
+                Some(NearbyService {
+                    practice: g.clone(),
+                    distance_m: (equimap_crs::distance_m_bng(here, there) * 10.0).round() / 10.0,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            a.distance_m
+                .total_cmp(&b.distance_m)
+                .then(a.practice.org_code.cmp(&b.practice.org_code))
+        });
+        out.truncate(limit.clamp(1, 100));
+        Ok(out)
+    }
+}

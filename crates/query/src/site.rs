@@ -1,0 +1,116 @@
+//! The planner's site report: who lives in and around a site.
+//!
+//! The site arrives as GeoJSON in WGS84 or British National Grid. All measurement happens in
+//! BNG metres (OSTN15), never in degrees: buffers, overlap areas and distances.
+
+mod input;
+mod report;
+
+pub use input::{ParsedSite, parse_buffers, parse_site};
+pub use report::{LsoaShare, SiteReport, Zone, ZoneFigures};
+
+use equimap_atlas::{Atlas, Geography};
+use equimap_crs::Crs;
+use geo::{Area, BoundingRect, MultiPolygon};
+use rstar::{AABB, RTree, RTreeObject};
+
+use crate::QueryError;
+
+/// Largest buffer ring accepted, in metres.
+pub const MAX_BUFFER_M: f64 = 5_000.0;
+/// Most buffer rings accepted in one request.
+pub const MAX_RINGS: usize = 5;
+/// Most vertices accepted in a site.
+pub const MAX_VERTICES: usize = 100_000;
+
+struct Entry {
+    env: AABB<[f64; 2]>,
+    idx: usize,
+}
+
+impl RTreeObject for Entry {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.env
+    }
+}
+
+/// LSOA 2021 boundaries projected to BNG once at start-up, with their areas and an R-tree.
+pub struct SiteIndex {
+    /// Per LSOA21 (in the atlas's order): the BNG polygon and its area in m².
+    pub lsoas: Vec<(MultiPolygon<f64>, f64)>,
+    tree: RTree<Entry>,
+    /// GP practices in BNG, in the order of `Query::gps`.
+    pub gp_points: Vec<geo::Point<f64>>,
+}
+
+impl SiteIndex {
+    /// Project the LSOA 2021 areas.
+    pub fn new(atlas: &Atlas) -> Result<Self, QueryError> {
+        let mut lsoas = Vec::new();
+        let mut entries = Vec::new();
+        if let Some(set) = atlas.areas(Geography::Lsoa21) {
+            for (idx, a) in set.areas.iter().enumerate() {
+                let g =
+                    equimap_crs::geometry_to_bng(&geo::Geometry::MultiPolygon(a.geometry.clone()))
+                        .map_err(|e| QueryError::Atlas {
+                            path: equimap_atlas::Atlas::geography_path(
+                                &atlas.dir,
+                                Geography::Lsoa21,
+                            ),
+                            message: format!("{}: {e}", a.code),
+                        })?;
+                let geo::Geometry::MultiPolygon(mp) = g else {
+                    continue;
+                };
+                if let Some(r) = mp.bounding_rect() {
+                    entries.push(Entry {
+                        env: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                        idx,
+                    });
+                }
+                let area = mp.unsigned_area();
+                lsoas.push((mp, area));
+            }
+        }
+        Ok(Self {
+            lsoas,
+            tree: RTree::bulk_load(entries),
+            gp_points: Vec::new(),
+        })
+    }
+
+    /// Project the GP practices once, so a report does not.
+    pub(crate) fn set_gps(&mut self, gps: &[crate::GpPractice]) {
+        self.gp_points = gps
+            .iter()
+            .map(|g| {
+                equimap_crs::from_wgs84(&Crs::BritishNationalGrid, g.lon, g.lat)
+                    .map_or(geo::Point::new(f64::NAN, f64::NAN), |(x, y)| {
+                        geo::Point::new(x, y)
+                    })
+            })
+            .collect();
+    }
+
+    /// LSOA indices whose BNG bounding box meets `r`.
+    pub fn candidates(&self, r: geo::Rect<f64>) -> impl Iterator<Item = usize> + '_ {
+        self.tree
+            .locate_in_envelope_intersecting(AABB::from_corners(
+                [r.min().x, r.min().y],
+                [r.max().x, r.max().y],
+            ))
+            .map(|e| e.idx)
+    }
+}
+
+/// A BNG geometry to WGS84, for output.
+pub(crate) fn to_wgs84(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    let mut g = geo::Geometry::MultiPolygon(mp.clone());
+    if equimap_crs::transform_geometry_to_wgs84(&Crs::BritishNationalGrid, &mut g).is_ok()
+        && let geo::Geometry::MultiPolygon(out) = g
+    {
+        return out;
+    }
+    MultiPolygon(Vec::new())
+}

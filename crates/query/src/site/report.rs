@@ -1,0 +1,306 @@
+//! The figures of a site report, for the site and each buffer zone.
+
+use equimap_atlas::{ENGLAND_CODE, Geography};
+use geo::{Area, BooleanOps, BoundingRect, Buffer, Distance, Euclidean, Intersects, MultiPolygon};
+use serde::Serialize;
+
+use super::ParsedSite;
+use crate::profile::{RefOut, reference};
+use crate::{NearbyService, Query, QueryError};
+
+/// One LSOA touched by a zone.
+#[derive(Debug, Clone, Serialize)]
+pub struct LsoaShare {
+    /// LSOA 2021 code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Share of the LSOA's area inside the zone (0–1).
+    pub share: f64,
+    /// Estimated residents inside the zone: share × LSOA population.
+    pub residents: f64,
+    /// National IMD 2025 decile of the LSOA.
+    pub imd2025_decile: Option<f64>,
+    /// IMD 2025 score of the LSOA.
+    pub imd2025_score: Option<f64>,
+}
+
+/// The summary figures for any set of LSOA shares (a site zone or a custom area).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ZoneFigures {
+    /// Estimated residents.
+    pub residents: f64,
+    /// Population-weighted IMD 2025 score.
+    pub imd2025_score: Option<f64>,
+    /// Residents by national IMD 2025 decile, decile 1 first.
+    pub residents_by_decile: [f64; 10],
+    /// Residents in national decile 1.
+    pub residents_decile1: f64,
+    /// Residents in national deciles 1–2 (Core20).
+    pub residents_decile12: f64,
+    /// Share of residents in decile 1.
+    pub share_decile1: Option<f64>,
+    /// Share of residents in deciles 1–2.
+    pub share_decile12: Option<f64>,
+    /// Female life expectancy estimate, years.
+    pub le_female: Option<f64>,
+    /// Male life expectancy estimate, years.
+    pub le_male: Option<f64>,
+}
+
+/// The site itself or a buffer zone around it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Zone {
+    /// "site" or "site + 400 m".
+    pub label: String,
+    /// The buffer distance; 0 for the site.
+    pub buffer_m: f64,
+    /// Area in hectares.
+    pub area_ha: f64,
+    /// The figures.
+    #[serde(flatten)]
+    pub figures: ZoneFigures,
+    /// GP practices inside the zone and their registered patients.
+    pub gp_practices_within: usize,
+    /// Registered patients of those practices.
+    pub gp_patients_within: u32,
+    /// The LSOAs touched, largest share first.
+    pub lsoas: Vec<LsoaShare>,
+    /// The zone's boundary in WGS84, for maps and GeoJSON output.
+    #[serde(skip)]
+    pub geometry_wgs84: MultiPolygon<f64>,
+}
+
+/// A reference figure beside the site's.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// Indicator id.
+    pub indicator: String,
+    /// Label.
+    pub label: String,
+    /// Unit.
+    pub unit: String,
+    /// The district's value.
+    pub district: Option<RefOut>,
+    /// England's value.
+    pub england: Option<RefOut>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteReport {
+    /// The CRS the site was read in, as EPSG.
+    pub input_crs: String,
+    /// How the CRS was known.
+    pub crs_detection: String,
+    /// Repairs and assumptions.
+    pub notes: Vec<String>,
+    /// Site, then each buffer zone (cumulative: each includes the site).
+    pub zones: Vec<Zone>,
+    /// The nearest GP practices to the site (distance from the site's edge; 0 inside).
+    pub nearest_gp_practices: Vec<NearbyService>,
+    /// District and England reference values for the figures.
+    pub comparisons: Vec<Comparison>,
+    /// How the figures are made.
+    pub method: Vec<String>,
+    /// Attribution for the data shown.
+    pub attribution: Vec<String>,
+}
+
+const COMPARED: [&str; 5] = [
+    "imd2025_score",
+    "imd2025_d1_share",
+    "imd2025_d12_share",
+    "le_female",
+    "le_male",
+];
+
+impl Query {
+    /// Shares of LSOA 2021 areas inside a BNG polygon.
+    pub(crate) fn lsoa_shares(&self, zone: &MultiPolygon<f64>) -> Vec<(usize, f64)> {
+        let Some(r) = zone.bounding_rect() else {
+            return Vec::new();
+        };
+        let mut out: Vec<(usize, f64)> = self
+            .sites
+            .candidates(r)
+            .filter_map(|i| {
+                let (poly, area) = &self.sites.lsoas[i];
+                if *area <= 0.0 || !zone.intersects(poly) {
+                    return None;
+                }
+                let share = (zone.intersection(poly).unsigned_area() / area).clamp(0.0, 1.0);
+                (share > 1e-9).then_some((i, share))
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
+    }
+
+    /// Summary figures over LSOA shares, apportioning each LSOA's residents by area.
+    pub(crate) fn figures(&self, shares: &[(usize, f64)]) -> (ZoneFigures, Vec<LsoaShare>) {
+        let Some(set) = self.atlas.areas(Geography::Lsoa21) else {
+            return (ZoneFigures::default(), Vec::new());
+        };
+        let g = Geography::Lsoa21;
+        let mut f = ZoneFigures::default();
+        let (mut score_w, mut score_s) = (0.0, 0.0);
+        let (mut lef, mut lem) = ((0.0, 0.0), (0.0, 0.0));
+        let mut rows = Vec::with_capacity(shares.len());
+        for &(i, share) in shares {
+            let a = &set.areas[i];
+            let v = |id| self.atlas.value(g, &a.code, id);
+            let residents = share * v("population").unwrap_or(0.0);
+            f.residents += residents;
+            if let Some(s) = v("imd2025_score") {
+                score_s += s * residents;
+                score_w += residents;
+            }
+            if let Some(d) = v("imd2025_decile")
+                && let Some(slot) = f.residents_by_decile.get_mut((d as usize).wrapping_sub(1))
+            {
+                *slot += residents;
+            }
+            if let Some(x) = v("le_female") {
+                lef.0 += x * residents;
+                lef.1 += residents;
+            }
+            if let Some(x) = v("le_male") {
+                lem.0 += x * residents;
+                lem.1 += residents;
+            }
+            rows.push(LsoaShare {
+                code: a.code.clone(),
+                name: a.name.clone(),
+                share: round(share, 4),
+                residents: round(residents, 1),
+                imd2025_decile: v("imd2025_decile"),
+                imd2025_score: v("imd2025_score"),
+            });
+        }
+        f.imd2025_score = (score_w > 0.0).then(|| round(score_s / score_w, 3));
+        f.residents_decile1 = round(f.residents_by_decile[0], 0);
+        f.residents_decile12 = round(f.residents_by_decile[0] + f.residents_by_decile[1], 0);
+        if f.residents > 0.0 {
+            f.share_decile1 = Some(round(f.residents_by_decile[0] / f.residents, 4));
+            f.share_decile12 = Some(round(
+                (f.residents_by_decile[0] + f.residents_by_decile[1]) / f.residents,
+                4,
+            ));
+        }
+        f.le_female = (lef.1 > 0.0).then(|| round(lef.0 / lef.1, 2));
+        f.le_male = (lem.1 > 0.0).then(|| round(lem.0 / lem.1, 2));
+        for r in &mut f.residents_by_decile {
+            *r = round(*r, 0);
+        }
+        f.residents = round(f.residents, 0);
+        (f, rows)
+    }
+
+    /// The report for a parsed site and buffer distances (metres, ascending).
+    pub fn site_report(
+        &self,
+        site: &ParsedSite,
+        buffers: &[f64],
+    ) -> Result<SiteReport, QueryError> {
+        let gp_pts = &self.sites.gp_points;
+        let mut zones = Vec::with_capacity(buffers.len() + 1);
+        for &b in std::iter::once(&0.0).chain(buffers) {
+            let geom = if b > 0.0 {
+                site.bng.buffer(b)
+            } else {
+                site.bng.clone()
+            };
+            let shares = self.lsoa_shares(&geom);
+            if b == 0.0 && shares.is_empty() {
+                return Err(QueryError::BadRequest(format!(
+                    "the site does not overlap the atlas ({}); check the coordinates and their CRS ({})",
+                    self.atlas.manifest.district_name, site.crs_how
+                )));
+            }
+            let (figures, lsoas) = self.figures(&shares);
+            let inside: Vec<usize> = gp_pts
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| geom.intersects(*p))
+                .map(|(i, _)| i)
+                .collect();
+            zones.push(Zone {
+                label: if b > 0.0 {
+                    format!("site + {b} m")
+                } else {
+                    "site".to_owned()
+                },
+                buffer_m: b,
+                area_ha: round(geom.unsigned_area() / 10_000.0, 2),
+                figures,
+                gp_practices_within: inside.len(),
+                gp_patients_within: inside
+                    .iter()
+                    .map(|i| self.gps[*i].registered_patients)
+                    .sum(),
+                lsoas,
+                geometry_wgs84: super::to_wgs84(&geom),
+            });
+        }
+        let mut nearest: Vec<NearbyService> = self
+            .gps
+            .iter()
+            .zip(gp_pts)
+            .map(|(g, p)| {
+                let d = site
+                    .bng
+                    .0
+                    .iter()
+                    .map(|poly| Euclidean.distance(p, poly))
+                    .fold(f64::INFINITY, f64::min);
+                NearbyService {
+                    practice: g.clone(),
+                    distance_m: round(d, 0),
+                }
+            })
+            .filter(|n| n.distance_m.is_finite())
+            .collect();
+        nearest.sort_by(|a, b| {
+            a.distance_m
+                .total_cmp(&b.distance_m)
+                .then(a.practice.org_code.cmp(&b.practice.org_code))
+        });
+        nearest.truncate(5);
+        let comparisons = COMPARED
+            .iter()
+            .filter_map(|id| {
+                let d = self.atlas.catalogue.get(id)?;
+                Some(Comparison {
+                    indicator: (*id).to_owned(),
+                    label: d.label.clone(),
+                    unit: d.unit.clone(),
+                    district: reference(&self.atlas, id, &self.atlas.manifest.district),
+                    england: reference(&self.atlas, id, ENGLAND_CODE),
+                })
+            })
+            .collect();
+        Ok(SiteReport {
+            input_crs: format!("EPSG:{}", site.crs.epsg()),
+            crs_detection: site.crs_how.clone(),
+            notes: site.notes.clone(),
+            zones,
+            nearest_gp_practices: nearest,
+            comparisons,
+            method: vec![
+                "All measurement is in British National Grid metres (OSTN15), not degrees.".to_owned(),
+                "Buffer zones are cumulative: \"site + 400 m\" is everything within 400 m of the site, the site included.".to_owned(),
+                "Residents are estimated by area weighting: each LSOA 2021's population (IoD2025 mid-2022 denominators) times the share of its area inside the zone. This assumes residents are spread evenly within each LSOA.".to_owned(),
+                "The IMD score is the resident-weighted mean of the touched LSOAs' IMD 2025 scores; residents by decile use each LSOA's national IMD 2025 decile (1 = most deprived 10% in England).".to_owned(),
+                "Life expectancy is an estimate: LSOA values are themselves made from 2011 MSOA figures for 2016-20 (ONS), weighted by residents.".to_owned(),
+                "GP distances are straight lines from the site's edge; walking distance is longer. Registered patients are at 1 April 2026 (NHS England).".to_owned(),
+            ],
+            attribution: self.atlas.manifest.attribution.clone(),
+        })
+    }
+}
+
+pub(crate) fn round(v: f64, places: i32) -> f64 {
+    let m = 10f64.powi(places);
+    (v * m).round() / m
+}
