@@ -1,6 +1,7 @@
 //! `equimap`: build, inspect and serve the health-inequality atlas.
 
 mod inspect;
+mod site;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -27,6 +28,30 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "EQUIMAP_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        /// A directory of custom-area definitions (JSON); defaults to `<atlas>/areas`.
+        #[arg(long, env = "EQUIMAP_AREAS")]
+        areas: Option<PathBuf>,
+    },
+    /// The planner's site report for one or more GeoJSON files, as the API gives it.
+    Site {
+        /// GeoJSON files (Polygon, MultiPolygon, Feature or FeatureCollection; WGS84 or BNG).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Buffer distances in metres, comma-separated (e.g. 400,800,1600).
+        #[arg(long)]
+        buffer: Option<String>,
+        /// The input CRS if the files do not declare it (e.g. EPSG:27700).
+        #[arg(long)]
+        crs: Option<String>,
+        /// Output format.
+        #[arg(long, default_value = "json", value_parser = ["json", "csv", "geojson"])]
+        format: String,
+        /// Write one report per input into this directory instead of standard output.
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+        /// The atlas directory.
+        #[arg(long, env = "EQUIMAP_ATLAS", default_value = "boundaries")]
+        atlas: PathBuf,
     },
     /// Build an atlas from the published sources.
     Ingest {
@@ -85,11 +110,26 @@ fn run(cmd: Command) -> anyhow::Result<()> {
             print!("{}", inspect::report(&atlas));
             Ok(())
         }
-        Command::Serve { atlas, addr } => serve(&atlas, addr),
+        Command::Serve { atlas, addr, areas } => serve(&atlas, addr, areas),
+        Command::Site {
+            files,
+            buffer,
+            crs,
+            format,
+            out_dir,
+            atlas,
+        } => site::run(&site::SiteArgs {
+            files,
+            buffer,
+            crs,
+            format,
+            out_dir,
+            atlas,
+        }),
     }
 }
 
-fn serve(dir: &std::path::Path, addr: SocketAddr) -> anyhow::Result<()> {
+fn serve(dir: &std::path::Path, addr: SocketAddr, areas: Option<PathBuf>) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -99,7 +139,18 @@ fn serve(dir: &std::path::Path, addr: SocketAddr) -> anyhow::Result<()> {
     // Load fully before binding: a bad atlas must stop us before we accept a connection.
     let atlas = equimap_atlas::Atlas::load(dir)?;
     tracing::info!(district = %atlas.manifest.district_name, version = %atlas.manifest.version, "atlas loaded from {}", dir.display());
-    let state = Arc::new(equimap_server::AppState { atlas });
+    let query = equimap_query::Query::new(atlas)?;
+    let areas_dir = areas.unwrap_or_else(|| dir.join("areas"));
+    let custom_areas = site::load_custom_areas(&query, &areas_dir)?;
+    tracing::info!(
+        "{} custom area(s) from {}",
+        custom_areas.len(),
+        areas_dir.display()
+    );
+    let state = Arc::new(equimap_server::AppState {
+        query,
+        custom_areas,
+    });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -129,3 +129,46 @@ fn copy(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn site_command_reports_a_batch_and_names_bad_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A 500 m square in British National Grid around Leeds Civic Hall (E 429833, N 434079).
+    let good = dir.path().join("civic.geojson");
+    std::fs::write(&good, r#"{"type":"Polygon","coordinates":[[[429583,433829],[430083,433829],[430083,434329],[429583,434329],[429583,433829]]]}"#).expect("write");
+    let bad = dir.path().join("bad.geojson");
+    std::fs::write(&bad, r#"{"type":"Point","coordinates":[1,2]}"#).expect("write");
+    let out = bin()
+        .args(["site", "--atlas"])
+        .arg(boundaries())
+        .args(["--buffer", "400,800", "--format", "csv"])
+        .arg(&good)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("EPSG:27700") && text.contains("site + 800 m") && text.contains("E01033010"),
+        "{text}"
+    );
+    let out = bin()
+        .args(["site", "--atlas"])
+        .arg(boundaries())
+        .arg("--out-dir")
+        .arg(dir.path().join("reports"))
+        .arg(&good)
+        .arg(&bad)
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.geojson") && err.contains("wrong geometry type Point"),
+        "{err}"
+    );
+    assert!(dir.path().join("reports/civic.report.json").exists());
+}

@@ -16,19 +16,25 @@ pub fn number(v: Option<f64>, decimals: u8) -> String {
         .unwrap_or_default()
 }
 
-/// Write rows as CSV text. Cells are already escaped by the caller.
-pub fn write(rows: &[Vec<String>]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// Write CSV text: first each comment as a `# ` line (attribution, notes), then the rows.
+/// Rows may differ in length (a report has several tables). Text cells are escaped by the
+/// caller with [`text`].
+pub fn write(comments: &[String], rows: &[Vec<String>]) -> String {
+    let mut out = String::new();
+    for c in comments {
+        out.push_str("# ");
+        out.push_str(&c.replace(['\n', '\r'], " "));
+        out.push('\n');
+    }
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
     for r in rows {
         // Writing to a Vec cannot fail.
         let _ = w.write_record(r);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-/// Attribution lines as leading comment rows of a CSV export.
-pub fn attribution_rows(lines: &[String]) -> Vec<Vec<String>> {
-    lines.iter().map(|l| vec![format!("# {l}")]).collect()
+    out.push_str(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default());
+    out
 }
 
 #[cfg(test)]

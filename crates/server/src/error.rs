@@ -1,6 +1,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use equimap_query::QueryError;
 use serde_json::json;
 
 /// An error answered to an HTTP client, always as a JSON body naming the problem.
@@ -23,6 +24,16 @@ impl ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<QueryError> for ApiError {
+    fn from(e: QueryError) -> Self {
+        match e {
+            QueryError::BadRequest(m) => ApiError::BadRequest(m),
+            QueryError::NotFound(m) => ApiError::NotFound(m),
+            QueryError::Atlas { .. } => ApiError::Internal(e.to_string()),
         }
     }
 }

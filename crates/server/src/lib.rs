@@ -1,79 +1,118 @@
-//! equimap's HTTP service. It holds one read-only [`Atlas`] and answers from it.
+//! equimap's HTTP service. It holds one read-only atlas (inside [`Query`]) and answers from it.
 //!
-//! Routes so far: `GET /healthz` and `GET /api/indicators`. Tiles and queries join as their
-//! crates land. Every error is JSON: `{"error": "...", "status": 404}`.
+//! Every route is listed once in [`ROUTES`]; the router is built from that list and the
+//! OpenAPI document describes the same list, and a test keeps the three in step. Every error is
+//! JSON: `{"error": "...", "status": 404}`.
 
+mod api;
 mod error;
+pub mod export;
+pub mod openapi;
+mod params;
 
 use std::sync::Arc;
 
+use axum::Json;
+use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
-use equimap_atlas::Atlas;
+use axum::routing::{MethodRouter, get, post};
+use equimap_query::{CustomArea, Query};
 use serde_json::{Value, json};
 
+pub use api::MAX_BODY_BYTES;
 pub use error::ApiError;
 
 /// What every handler can see.
-#[derive(Debug)]
 pub struct AppState {
-    /// The loaded atlas.
-    pub atlas: Atlas,
+    /// The atlas and its indexes.
+    pub query: Query,
+    /// Custom areas loaded at start (`--areas DIR`).
+    pub custom_areas: Vec<CustomArea>,
+}
+
+/// Every route: method and path (axum syntax, which is also OpenAPI's).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", "/api/openapi.json"),
+    ("GET", "/api/indicators"),
+    ("GET", "/api/point"),
+    ("GET", "/api/areas/{geography}/{code}"),
+    ("GET", "/api/search"),
+    ("GET", "/api/rank"),
+    ("GET", "/api/gradient"),
+    ("POST", "/api/site"),
+    ("POST", "/api/custom-area"),
+    ("GET", "/api/custom-areas"),
+    ("GET", "/api/custom-areas/{id}"),
+    ("GET", "/api/services"),
+    ("GET", "/api/data.csv"),
+];
+
+fn handler(method: &str, path: &str) -> Option<MethodRouter<Arc<AppState>>> {
+    Some(match (method, path) {
+        ("GET", "/healthz") => get(healthz),
+        ("GET", "/api/openapi.json") => get(openapi_doc),
+        ("GET", "/api/indicators") => get(api::indicators),
+        ("GET", "/api/point") => get(api::point),
+        ("GET", "/api/areas/{geography}/{code}") => get(api::area),
+        ("GET", "/api/search") => get(api::search),
+        ("GET", "/api/rank") => get(api::rank),
+        ("GET", "/api/gradient") => get(api::gradient),
+        ("POST", "/api/site") => post(api::site),
+        ("POST", "/api/custom-area") => post(api::custom_area),
+        ("GET", "/api/custom-areas") => get(api::custom_areas),
+        ("GET", "/api/custom-areas/{id}") => get(api::custom_area_by_id),
+        ("GET", "/api/services") => get(api::services),
+        ("GET", "/api/data.csv") => get(api::data_csv),
+        _ => return None,
+    })
 }
 
 /// The application's router.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/indicators", get(indicators))
-        .fallback(not_found)
+    let mut r = Router::new();
+    for (method, path) in ROUTES {
+        // Every entry of ROUTES has a handler; the routes test fails otherwise.
+        if let Some(h) = handler(method, path) {
+            r = r.route(path, h);
+        }
+    }
+    r.fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
 }
 
+/// True when every entry of [`ROUTES`] has a handler.
+pub fn routes_complete() -> bool {
+    ROUTES.iter().all(|(m, p)| handler(m, p).is_some())
+}
+
 async fn healthz(State(s): State<Arc<AppState>>) -> Json<Value> {
+    let m = &s.query.atlas.manifest;
     Json(json!({
         "status": "ok",
-        "atlas": {
-            "district": s.atlas.manifest.district,
-            "name": s.atlas.manifest.district_name,
-            "version": s.atlas.manifest.version,
-        }
+        "atlas": { "district": m.district, "name": m.district_name, "version": m.version }
     }))
 }
 
-/// The indicator catalogue, with each indicator's district and England reference values.
-async fn indicators(State(s): State<Arc<AppState>>) -> Json<Value> {
-    let atlas = &s.atlas;
-    let items: Vec<Value> = atlas
-        .catalogue
-        .indicators
-        .iter()
-        .map(|d| {
-            let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
-            let refs: Vec<&equimap_atlas::ReferenceValue> = atlas
-                .references
-                .rows
-                .iter()
-                .filter(|r| r.indicator == d.id)
-                .collect();
-            if let Value::Object(map) = &mut v {
-                map.insert(
-                    "reference".to_owned(),
-                    serde_json::to_value(refs).unwrap_or(Value::Null),
-                );
-            }
-            v
-        })
-        .collect();
-    Json(json!({
-        "district": atlas.manifest.district,
-        "district_name": atlas.manifest.district_name,
-        "attribution": atlas.manifest.attribution,
-        "indicators": items,
-    }))
+async fn openapi_doc() -> Json<Value> {
+    Json(openapi::document())
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {
     ApiError::NotFound(format!("no route for {}", uri.path()))
+}
+
+async fn method_not_allowed(
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        Json(
+            json!({ "error": format!("{method} is not allowed on {}", uri.path()), "status": 405 }),
+        ),
+    )
+        .into_response()
 }
