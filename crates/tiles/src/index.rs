@@ -1,0 +1,460 @@
+//! [`LayerIndex`]: one layer's features, projected, simplified per zoom and
+//! indexed, ready to be cut into tiles.
+
+use std::collections::HashMap;
+
+use geo::{Coord, Geometry, LineString, Polygon};
+use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
+
+use crate::levels::{
+    Base, Level, LevelOptions, PartKind, PathRole, Shapes, area2_f, build_base, build_levels,
+};
+use crate::pbf::encode_value;
+use crate::projection::{HALF_WORLD, lonlat_to_world};
+use crate::topology::TopologyBuilder;
+use crate::{Feature, IndexOptions, MAX_ZOOM, PropValue, TileError, TileOptions};
+
+/// MVT geometry type of a feature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Point,
+    Line,
+    Polygon,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Point => "points",
+            Self::Line => "lines",
+            Self::Polygon => "polygons",
+        }
+    }
+
+    /// The `GeomType` enum value.
+    pub(crate) fn mvt_type(self) -> u32 {
+        match self {
+            Self::Point => 1,
+            Self::Line => 2,
+            Self::Polygon => 3,
+        }
+    }
+}
+
+/// One feature's identity and where its data lives.
+#[derive(Debug, Clone)]
+pub(crate) struct FeatureRec {
+    pub id: u64,
+    pub kind: Kind,
+    /// Range of [`LayerIndex::tags`].
+    pub tags: [u32; 2],
+    /// Range of [`LayerIndex::points`] (point features only).
+    pub points: [u32; 2],
+}
+
+/// Hashable identity of a property value, for the deduplicated value table.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum ValueKey {
+    String(String),
+    Int(i64),
+    UInt(u64),
+    Double(u64),
+    Bool(bool),
+}
+
+impl From<&PropValue> for ValueKey {
+    fn from(v: &PropValue) -> Self {
+        match v {
+            PropValue::String(s) => Self::String(s.clone()),
+            PropValue::Int(i) => Self::Int(*i),
+            PropValue::UInt(u) => Self::UInt(*u),
+            PropValue::Double(d) => Self::Double(d.to_bits()),
+            PropValue::Bool(b) => Self::Bool(*b),
+        }
+    }
+}
+
+type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
+
+/// One layer, ready to serve tiles. Immutable once built, so one index can
+/// serve many threads at once (`&self` everywhere).
+pub struct LayerIndex {
+    name: String,
+    extent: u32,
+    max_zoom: u8,
+    pub(crate) features: Vec<FeatureRec>,
+    /// `(key, value)` pairs into `keys` and `values`, per feature.
+    pub(crate) tags: Vec<[u32; 2]>,
+    pub(crate) keys: Vec<String>,
+    /// Encoded `Tile.Value` message bodies.
+    pub(crate) values: Vec<Vec<u8>>,
+    /// Point coordinates in world units.
+    pub(crate) points: Vec<[f64; 2]>,
+    /// Precomputed zooms `0..=max_zoom`.
+    pub(crate) levels: Vec<Level>,
+    /// Full detail, for deeper zooms.
+    pub(crate) base: Base,
+    rtree: RTree<Entry>,
+    bounds: Option<[f64; 4]>,
+}
+
+impl std::fmt::Debug for LayerIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LayerIndex")
+            .field("name", &self.name)
+            .field("features", &self.features.len())
+            .field("extent", &self.extent)
+            .field("max_zoom", &self.max_zoom)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A feature's geometry flattened to one kind, in world coordinates.
+#[derive(Default)]
+struct Flat {
+    kind: Option<Kind>,
+    points: Vec<[f64; 2]>,
+    lines: Vec<Vec<[f64; 2]>>,
+    /// Rings per polygon, exterior first.
+    polygons: Vec<Vec<Vec<[f64; 2]>>>,
+}
+
+impl Flat {
+    fn set_kind(&mut self, id: u64, kind: Kind) -> Result<(), TileError> {
+        match self.kind {
+            Some(k) if k != kind => Err(TileError::MixedGeometry {
+                id,
+                first: k.name(),
+                second: kind.name(),
+            }),
+            _ => {
+                self.kind = Some(kind);
+                Ok(())
+            }
+        }
+    }
+
+    fn add(&mut self, id: u64, g: &Geometry<f64>) -> Result<(), TileError> {
+        match g {
+            Geometry::Point(p) => {
+                self.set_kind(id, Kind::Point)?;
+                self.points.push(project(id, p.0)?);
+            }
+            Geometry::MultiPoint(mp) => {
+                self.set_kind(id, Kind::Point)?;
+                for p in mp {
+                    self.points.push(project(id, p.0)?);
+                }
+            }
+            Geometry::Line(l) => {
+                self.set_kind(id, Kind::Line)?;
+                self.lines
+                    .push(vec![project(id, l.start)?, project(id, l.end)?]);
+            }
+            Geometry::LineString(ls) => {
+                self.set_kind(id, Kind::Line)?;
+                self.lines.push(project_all(id, ls)?);
+            }
+            Geometry::MultiLineString(mls) => {
+                self.set_kind(id, Kind::Line)?;
+                for ls in mls {
+                    self.lines.push(project_all(id, ls)?);
+                }
+            }
+            Geometry::Polygon(p) => self.add_polygon(id, p)?,
+            Geometry::MultiPolygon(mp) => {
+                for p in mp {
+                    self.add_polygon(id, p)?;
+                }
+            }
+            Geometry::Rect(r) => self.add_polygon(id, &r.to_polygon())?,
+            Geometry::Triangle(t) => self.add_polygon(id, &t.to_polygon())?,
+            Geometry::GeometryCollection(gc) => {
+                for g in gc {
+                    self.add(id, g)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn add_polygon(&mut self, id: u64, p: &Polygon<f64>) -> Result<(), TileError> {
+        self.set_kind(id, Kind::Polygon)?;
+        let mut rings = vec![project_all(id, p.exterior())?];
+        for hole in p.interiors() {
+            rings.push(project_all(id, hole)?);
+        }
+        self.polygons.push(rings);
+        Ok(())
+    }
+}
+
+fn project(id: u64, c: Coord<f64>) -> Result<[f64; 2], TileError> {
+    let ok = c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0;
+    if !ok {
+        return Err(TileError::InvalidCoordinate {
+            id,
+            lon: c.x,
+            lat: c.y,
+        });
+    }
+    let (x, y) = lonlat_to_world(c.x, c.y);
+    Ok([x, y])
+}
+
+fn project_all(id: u64, ls: &LineString<f64>) -> Result<Vec<[f64; 2]>, TileError> {
+    ls.0.iter().map(|&c| project(id, c)).collect()
+}
+
+/// Checks what an index and a tile request need.
+pub(crate) fn validate_options(extent: u32, tile: Option<&TileOptions>) -> Result<(), TileError> {
+    if !(1..=1 << 20).contains(&extent) {
+        return Err(TileError::InvalidOptions(format!(
+            "extent {extent} not in 1..=2^20"
+        )));
+    }
+    if let Some(t) = tile
+        && t.buffer > extent
+    {
+        return Err(TileError::InvalidOptions(format!(
+            "buffer {} larger than extent {extent}",
+            t.buffer
+        )));
+    }
+    Ok(())
+}
+
+impl LayerIndex {
+    /// Projects, simplifies and indexes `features` as the layer `name`.
+    ///
+    /// Rings are reoriented as MVT wants them (exteriors clockwise on
+    /// screen, holes anticlockwise); rings without area are dropped, and so
+    /// are a polygon's holes when its exterior is dropped.
+    pub fn new(
+        name: impl Into<String>,
+        features: impl IntoIterator<Item = Feature>,
+        opts: &IndexOptions,
+    ) -> Result<Self, TileError> {
+        let name = name.into();
+        if name.is_empty() {
+            return Err(TileError::EmptyLayerName);
+        }
+        validate_options(opts.extent, None)?;
+        if opts.max_zoom > MAX_ZOOM {
+            return Err(TileError::InvalidOptions(format!(
+                "max_zoom {} above 22",
+                opts.max_zoom
+            )));
+        }
+        let finite_non_negative = |v: f64| v.is_finite() && v >= 0.0;
+        if !finite_non_negative(opts.tolerance) || !finite_non_negative(opts.snap_tolerance) {
+            return Err(TileError::InvalidOptions(
+                "tolerance and snap_tolerance must be finite and >= 0".into(),
+            ));
+        }
+
+        let mut builder = TopologyBuilder::new(opts.snap_tolerance / (2.0 * HALF_WORLD));
+        let mut roles: Vec<PathRole> = Vec::new();
+        let mut role_ranges = Vec::new();
+        let mut recs = Vec::new();
+        let mut points = Vec::new();
+        let mut entries = Vec::new();
+        let mut props = PropTables::default();
+
+        for feature in features {
+            let mut flat = Flat::default();
+            flat.add(feature.id, &feature.geometry)?;
+            let tag_start = props.tags.len() as u32;
+            props.add(&feature.properties);
+            let first_role = roles.len() as u32;
+            let point_start = points.len() as u32;
+            let mut bb = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+            let mut grow = |p: &[f64; 2]| {
+                bb = [
+                    bb[0].min(p[0]),
+                    bb[1].min(p[1]),
+                    bb[2].max(p[0]),
+                    bb[3].max(p[1]),
+                ];
+            };
+            flat.points.iter().for_each(&mut grow);
+            points.extend_from_slice(&flat.points);
+            for line in &flat.lines {
+                if let Some(path) = builder.add_path(line, false) {
+                    line.iter().for_each(&mut grow);
+                    roles.push(PathRole {
+                        path,
+                        kind: PartKind::Line,
+                    });
+                }
+            }
+            for rings in &mut flat.polygons {
+                for (i, ring) in rings.iter_mut().enumerate() {
+                    let exterior = i == 0;
+                    let area = area2_f(ring);
+                    if area == 0.0 {
+                        if exterior {
+                            break;
+                        }
+                        continue;
+                    }
+                    // World y points down, so exteriors need positive area.
+                    if (area > 0.0) != exterior {
+                        ring.reverse();
+                    }
+                    match builder.add_path(ring, true) {
+                        Some(path) => {
+                            ring.iter().for_each(&mut grow);
+                            let kind = if exterior {
+                                PartKind::Exterior
+                            } else {
+                                PartKind::Interior
+                            };
+                            roles.push(PathRole { path, kind });
+                        }
+                        None if exterior => break,
+                        None => {}
+                    }
+                }
+            }
+            let index = recs.len() as u32;
+            if bb[0] <= bb[2] {
+                entries.push(Entry::new(
+                    Rectangle::from_corners([bb[0], bb[1]], [bb[2], bb[3]]),
+                    index,
+                ));
+            }
+            role_ranges.push([first_role, roles.len() as u32]);
+            recs.push(FeatureRec {
+                id: feature.id,
+                kind: flat.kind.unwrap_or(Kind::Point),
+                tags: [tag_start, props.tags.len() as u32],
+                points: [point_start, points.len() as u32],
+            });
+        }
+
+        let shapes = Shapes {
+            topo: builder.build(opts.preserve_topology),
+            roles,
+            features: role_ranges,
+        };
+        let levels = build_levels(
+            &shapes,
+            LevelOptions {
+                extent: opts.extent,
+                tolerance: opts.tolerance,
+                max_zoom: opts.max_zoom,
+                topology: opts.preserve_topology,
+            },
+        );
+        let base = build_base(&shapes);
+        let bounds = entries.iter().fold(None, |acc: Option<[f64; 4]>, e| {
+            let (lo, hi) = (e.geom().lower(), e.geom().upper());
+            Some(match acc {
+                None => [lo[0], lo[1], hi[0], hi[1]],
+                Some(b) => [
+                    b[0].min(lo[0]),
+                    b[1].min(lo[1]),
+                    b[2].max(hi[0]),
+                    b[3].max(hi[1]),
+                ],
+            })
+        });
+        Ok(Self {
+            name,
+            extent: opts.extent,
+            max_zoom: opts.max_zoom,
+            features: recs,
+            tags: props.tags,
+            keys: props.keys,
+            values: props.values,
+            points,
+            levels,
+            base,
+            rtree: RTree::bulk_load(entries),
+            bounds,
+        })
+    }
+
+    /// The layer name written to tiles.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Tile extent in integer units.
+    pub fn extent(&self) -> u32 {
+        self.extent
+    }
+
+    /// The deepest zoom with precomputed geometry.
+    pub fn max_zoom(&self) -> u8 {
+        self.max_zoom
+    }
+
+    /// Number of features (including any without usable geometry).
+    pub fn len(&self) -> usize {
+        self.features.len()
+    }
+
+    /// Whether the layer has no features.
+    pub fn is_empty(&self) -> bool {
+        self.features.is_empty()
+    }
+
+    /// `[west, south, east, north]` of all features in longitude/latitude,
+    /// or `None` if no feature has geometry.
+    pub fn bounds_lonlat(&self) -> Option<[f64; 4]> {
+        self.bounds.map(|b| {
+            let (west, north) = crate::projection::world_to_lonlat(b[0], b[1]);
+            let (east, south) = crate::projection::world_to_lonlat(b[2], b[3]);
+            [west, south, east, north]
+        })
+    }
+
+    /// Indices of the features whose bounding box meets the world-space box
+    /// `[min_x, min_y, max_x, max_y]`, in ascending order so that tiles are
+    /// deterministic.
+    pub(crate) fn candidates(&self, b: [f64; 4], out: &mut Vec<u32>) {
+        out.clear();
+        let env = rstar::AABB::from_corners([b[0], b[1]], [b[2], b[3]]);
+        out.extend(
+            self.rtree
+                .locate_in_envelope_intersecting(env)
+                .map(|e| e.data),
+        );
+        out.sort_unstable();
+    }
+}
+
+/// Deduplicated key and value tables and each feature's tags.
+#[derive(Default)]
+struct PropTables {
+    keys: Vec<String>,
+    key_ids: HashMap<String, u32>,
+    values: Vec<Vec<u8>>,
+    value_ids: HashMap<ValueKey, u32>,
+    tags: Vec<[u32; 2]>,
+}
+
+impl PropTables {
+    fn add(&mut self, props: &[(String, PropValue)]) {
+        let start = self.tags.len();
+        for (key, value) in props {
+            let next = self.keys.len() as u32;
+            let k = *self.key_ids.entry(key.clone()).or_insert(next);
+            if k == next {
+                self.keys.push(key.clone());
+            }
+            if self.tags[start..].iter().any(|t| t[0] == k) {
+                continue; // first value of a repeated key wins
+            }
+            let next = self.values.len() as u32;
+            let v = *self.value_ids.entry(ValueKey::from(value)).or_insert(next);
+            if v == next {
+                self.values.push(encode_value(value));
+            }
+            self.tags.push([k, v]);
+        }
+    }
+}
