@@ -40,6 +40,12 @@ pub struct Query {
     pub gps: Vec<GpPractice>,
     search: search::SearchIndex,
     ranks: BTreeMap<(Geography, String), Vec<f64>>,
+    headline: BTreeMap<Geography, Vec<(String, usize)>>,
+    /// For each postcode, the index of the area containing it in each `WITHIN` geography
+    /// (`u32::MAX` where none), found once by our own point lookup.
+    postcode_within: Vec<[u32; 5]>,
+    /// A point inside each area, by geography, for flying to search results.
+    area_points: BTreeMap<Geography, Vec<(f64, f64)>>,
     sites: site::SiteIndex,
 }
 
@@ -84,6 +90,15 @@ pub struct NearbyService {
     pub distance_m: f64,
 }
 
+/// The geographies listed for a postcode or place.
+const WITHIN: [Geography; 5] = [
+    Geography::Lsoa21,
+    Geography::Msoa21,
+    Geography::Ward,
+    Geography::Lsoa11,
+    Geography::Msoa11,
+];
+
 const HEADLINE: [&str; 7] = [
     "population",
     "imd2025_decile",
@@ -107,6 +122,48 @@ impl Query {
         let gps = reference::gp_practices(&atlas.dir)?;
         let search = search::SearchIndex::new(&atlas, &postcodes, &places);
         let ranks = profile::rank_tables(&atlas);
+        // The headline columns of each geography, looked up once rather than per request.
+        let headline = atlas
+            .tables
+            .iter()
+            .map(|(g, t)| {
+                (
+                    *g,
+                    HEADLINE
+                        .iter()
+                        .filter_map(|id| Some(((*id).to_owned(), t.column_index(id)?)))
+                        .collect(),
+                )
+            })
+            .collect();
+        let locate = |g: Geography, lon: f64, lat: f64| -> u32 {
+            atlas
+                .areas(g)
+                .zip(indexes_ref(&indexes, g))
+                .and_then(|(set, idx)| idx.locate(set, lon, lat))
+                .and_then(|i| u32::try_from(i).ok())
+                .unwrap_or(u32::MAX)
+        };
+        let postcode_within = postcodes
+            .iter()
+            .map(|p| WITHIN.map(|g| locate(g, p.lon, p.lat)))
+            .collect();
+        let area_points = atlas
+            .geographies
+            .iter()
+            .map(|(g, set)| {
+                let pts = set
+                    .areas
+                    .iter()
+                    .map(|a| {
+                        geo::InteriorPoint::interior_point(&a.geometry)
+                            .map(|p| (p.x(), p.y()))
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                (*g, pts)
+            })
+            .collect();
         let mut sites = site::SiteIndex::new(&atlas)?;
         sites.set_gps(&gps);
         Ok(Self {
@@ -117,6 +174,9 @@ impl Query {
             gps,
             search,
             ranks,
+            headline,
+            postcode_within,
+            area_points,
             sites,
         })
     }
@@ -165,16 +225,16 @@ impl Query {
             .keys()
             .filter_map(|g| {
                 let a = self.locate(*g, lon, lat)?;
-                let headline = HEADLINE
-                    .iter()
-                    .filter(|id| {
-                        self.atlas
-                            .catalogue
-                            .get(id)
-                            .is_some_and(|d| d.level(*g).is_some())
-                    })
-                    .map(|id| ((*id).to_owned(), self.atlas.value(*g, &a.code, id)))
-                    .collect();
+                let table = self.atlas.tables.get(g);
+                let row = table.and_then(|t| t.row_index(&a.code));
+                let headline = self.headline.get(g).map_or_else(BTreeMap::new, |cols| {
+                    cols.iter()
+                        .map(|(id, col)| {
+                            let v = table.zip(row).and_then(|(t, r)| t.value_at(r, *col));
+                            (id.clone(), v)
+                        })
+                        .collect()
+                });
                 Some(PointArea {
                     area: AreaRef::of(*g, a),
                     headline,
@@ -192,16 +252,10 @@ impl Query {
 
     /// The areas containing a point, as references.
     pub fn within(&self, lon: f64, lat: f64) -> Vec<AreaRef> {
-        [
-            Geography::Lsoa21,
-            Geography::Msoa21,
-            Geography::Ward,
-            Geography::Lsoa11,
-            Geography::Msoa11,
-        ]
-        .into_iter()
-        .filter_map(|g| self.locate(g, lon, lat).map(|a| AreaRef::of(g, a)))
-        .collect()
+        WITHIN
+            .into_iter()
+            .filter_map(|g| self.locate(g, lon, lat).map(|a| AreaRef::of(g, a)))
+            .collect()
     }
 
     /// Search postcodes, places and areas, best first.
@@ -219,7 +273,25 @@ impl Query {
         let mut hits = Vec::new();
         let key = postcode_key(q);
         if search::looks_like_postcode(&key) {
-            for (_, i) in self.search.postcode_prefix(&key).iter().take(limit) {
+            // A postcode district or sector typed in full ("LS6", "LS6 1") is a place first.
+            if let Some(&i) = self.search.postcode_places.get(&key) {
+                let p = &self.places[i];
+                hits.push(SearchHit {
+                    kind: HitKind::Place,
+                    label: p.name.clone(),
+                    detail: p.kind.replace('_', " "),
+                    lon: p.lon,
+                    lat: p.lat,
+                    area: None,
+                    within: self.within(p.lon, p.lat),
+                });
+            }
+            for (_, i) in self
+                .search
+                .postcode_prefix(&key)
+                .iter()
+                .take(limit - hits.len())
+            {
                 let p = &self.postcodes[*i];
                 hits.push(SearchHit {
                     kind: HitKind::Postcode,
@@ -228,11 +300,28 @@ impl Query {
                     lon: p.lon,
                     lat: p.lat,
                     area: None,
-                    within: self.within(p.lon, p.lat),
+                    within: self.postcode_within[*i]
+                        .iter()
+                        .zip(WITHIN)
+                        .filter_map(|(idx, g)| {
+                            let a = self
+                                .atlas
+                                .areas(g)?
+                                .areas
+                                .get(usize::try_from(*idx).ok()?)?;
+                            Some(AreaRef::of(g, a))
+                        })
+                        .collect(),
                 });
             }
         }
-        for (_, e) in self.search.names(&folded) {
+        // A query that found postcodes is a postcode: names are not searched.
+        let names = if hits.is_empty() {
+            self.search.names(&folded)
+        } else {
+            Vec::new()
+        };
+        for (_, e) in names {
             if hits.len() >= limit {
                 break;
             }
@@ -247,9 +336,7 @@ impl Query {
                 let Some(a) = self.atlas.areas(g).and_then(|s| s.get(code)) else {
                     continue;
                 };
-                let c = geo::InteriorPoint::interior_point(&a.geometry)
-                    .map(|p| (p.x(), p.y()))
-                    .unwrap_or_default();
+                let c = set_index(self, g, code).unwrap_or_default();
                 hits.push(SearchHit {
                     kind: HitKind::Area,
                     label: e.label.clone(),
@@ -306,4 +393,13 @@ impl Query {
         out.truncate(limit.clamp(1, 100));
         Ok(out)
     }
+}
+
+fn indexes_ref(indexes: &BTreeMap<Geography, AreaIndex>, g: Geography) -> Option<&AreaIndex> {
+    indexes.get(&g)
+}
+
+fn set_index(q: &Query, g: Geography, code: &str) -> Option<(f64, f64)> {
+    let i = q.atlas.areas(g)?.index_of(code)?;
+    q.area_points.get(&g)?.get(i).copied()
 }

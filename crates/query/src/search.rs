@@ -62,6 +62,8 @@ pub(crate) struct NameEntry {
 /// The search index: postcodes sorted by key for prefix ranges, names scanned.
 pub(crate) struct SearchIndex {
     pub postcodes: Vec<(String, usize)>,
+    /// Postcode districts and sectors of the gazetteer by postcode key (`LS6`, `LS61`).
+    pub postcode_places: std::collections::HashMap<String, usize>,
     pub names: Vec<NameEntry>,
 }
 
@@ -119,8 +121,15 @@ impl SearchIndex {
                 priority,
             });
         }
+        let postcode_places = places
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind.starts_with("postcode_"))
+            .map(|(i, p)| (postcode_key(&p.name), i))
+            .collect();
         Self {
             postcodes: pcs,
+            postcode_places,
             names,
         }
     }
@@ -138,6 +147,11 @@ impl SearchIndex {
             .names
             .iter()
             .filter_map(|e| {
+                // Every kind of match contains the query; this test is cheap and rules out
+                // nearly every entry before the finer scoring.
+                if !e.key.contains(q) {
+                    return None;
+                }
                 let base = if e.key == q {
                     100
                 } else if e.key.starts_with(q) {

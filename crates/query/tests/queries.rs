@@ -164,12 +164,22 @@ fn search_postcodes_in_any_spacing() {
                 .any(|a| a.geography == Geography::Lsoa21 && a.code == "E01035044")
         );
     }
+    // A whole postcode sector is a gazetteer place first, then its postcodes.
     let partial = q().search("LS6 1", 10).expect("partial");
     assert_eq!(partial.len(), 10);
+    assert_eq!(
+        (partial[0].kind, partial[0].label.as_str()),
+        (HitKind::Place, "LS6 1")
+    );
     assert!(
-        partial
+        partial[1..]
             .iter()
             .all(|h| h.kind == HitKind::Postcode && h.label.starts_with("LS6 1"))
+    );
+    let district = q().search("ls6", 5).expect("district");
+    assert_eq!(
+        (district[0].kind, district[0].label.as_str()),
+        (HitKind::Place, "LS6")
     );
 }
 
