@@ -153,3 +153,32 @@ fn every_child_has_its_parents() {
         );
     }
 }
+
+#[test]
+fn green_space_access_is_measured() {
+    // Computed by the ingest from OS Open Greenspace, OSM and the OA 2021 centroids
+    // (docs/greenspace.md): 60.6% of Leeds residents have 0.5 ha of green space within 200 m.
+    let a = atlas();
+    let v = a
+        .value(
+            Geography::District,
+            "E08000035",
+            "greenspace_0_5ha_200m_share",
+        )
+        .expect("share");
+    assert!((v - 0.606).abs() < 0.0005, "{v}");
+    for g in Geography::ALL {
+        let c = a
+            .coverage(g, "greenspace_park_entrance_m")
+            .expect("coverage");
+        assert_eq!(c.missing, 0, "{g}");
+    }
+    let def = a.catalogue.get("greenspace_park_entrance_m").expect("def");
+    assert_eq!(def.polarity, equimap_atlas::Polarity::HigherIsWorse);
+    assert!(a.manifest.reference_layers.contains_key("greenspace_sites"));
+    assert!(
+        a.manifest.reference_layers["greenspace_sites"]
+            .attribution
+            .contains("OpenStreetMap")
+    );
+}

@@ -102,12 +102,12 @@ fn run(cmd: Command) -> anyhow::Result<()> {
                 progress: !quiet,
                 check_known_counts: true,
             })?;
-            print!("{summary}");
+            emit(&summary.to_string());
             Ok(())
         }
         Command::Inspect { atlas } => {
             let atlas = equimap_atlas::Atlas::load(&atlas)?;
-            print!("{}", inspect::report(&atlas));
+            emit(&inspect::report(&atlas));
             Ok(())
         }
         Command::Serve { atlas, addr, areas } => serve(&atlas, addr, areas),
@@ -127,6 +127,12 @@ fn run(cmd: Command) -> anyhow::Result<()> {
             atlas,
         }),
     }
+}
+
+/// Print to standard output; a closed pipe (`equimap inspect | head`) is not an error.
+fn emit(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn serve(dir: &std::path::Path, addr: SocketAddr, areas: Option<PathBuf>) -> anyhow::Result<()> {

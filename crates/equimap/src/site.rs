@@ -36,7 +36,10 @@ pub fn run(args: &SiteArgs) -> anyhow::Result<()> {
                         .with_context(|| format!("writing {}", out.display()))?;
                     eprintln!("{}: written to {}", file.display(), out.display());
                 }
-                None => println!("{text}"),
+                None => {
+                    use std::io::Write;
+                    let _ = writeln!(std::io::stdout().lock(), "{text}");
+                }
             },
             Err(e) => {
                 failed += 1;

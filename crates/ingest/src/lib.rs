@@ -14,6 +14,7 @@
 mod boundaries;
 mod error;
 mod geom;
+mod greenspace;
 mod indicators;
 mod membership;
 mod read;
@@ -183,6 +184,20 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     pb.inc(1);
     pb.set_message("Life expectancy");
     indicators::life_expectancy(&mut log, &m, &mut b, &pops)?;
+    pb.set_message("Green-space access");
+    let area_sets: BTreeMap<Geography, equimap_atlas::AreaSet> =
+        built.iter().map(|(g, bg)| (*g, bg.areas.clone())).collect();
+    let green = match greenspace::compute(&mut log, &m, &area_sets, &pops.lsoa21)? {
+        greenspace::Outcome::Built(out) => {
+            greenspace::add_indicators(&mut b, &out);
+            notes.extend(out.report.iter().map(|l| format!("green space: {l}")));
+            Some(out)
+        }
+        greenspace::Outcome::Skipped(why) => {
+            notes.push(why);
+            None
+        }
+    };
     pb.inc(1);
 
     let codes: BTreeMap<Geography, Vec<String>> = built
@@ -240,7 +255,10 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
         .iter()
         .map(|a| a.geometry.clone())
         .collect();
-    let reference_layers = reference_layers::build(&mut log, &m, dir, &districts)?;
+    let mut reference_layers = reference_layers::build(&mut log, &m, dir, &districts)?;
+    if let Some(out) = &green {
+        reference_layers.extend(greenspace::write_layers(dir, out)?);
+    }
     pb.inc(1);
 
     let sources: Vec<SourceRecord> = log

@@ -215,6 +215,11 @@ impl SourceLog {
         Csv::read(&self.read(rel, used_for)?)
     }
 
+    /// The sources directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// True if the file exists under the root.
     pub fn exists(&self, rel: &str) -> bool {
         self.root.join(rel).is_file()

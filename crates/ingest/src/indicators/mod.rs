@@ -77,6 +77,16 @@ impl Builder {
         });
     }
 
+    /// Add a complete catalogue entry made elsewhere (green-space access).
+    pub fn push_def(&mut self, def: IndicatorDef) {
+        self.defs.push(def);
+    }
+
+    /// Add a reference value made elsewhere.
+    pub fn push_reference(&mut self, r: ReferenceValue) {
+        self.refs.push(r);
+    }
+
     /// Set the values of an indicator at a geography.
     pub fn set_all(&mut self, g: Geography, id: &str, values: BTreeMap<String, f64>) {
         self.values
