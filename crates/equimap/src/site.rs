@@ -26,8 +26,8 @@ pub fn run(args: &SiteArgs) -> anyhow::Result<()> {
     let mut failed = 0;
     for file in &args.files {
         match report(&query, file, &buffers, args) {
-            Ok(text) => match &args.out_dir {
-                Some(dir) => {
+            Ok(text) => {
+                if let Some(dir) = &args.out_dir {
                     let stem = file
                         .file_stem()
                         .map_or_else(|| "site".into(), |s| s.to_string_lossy().into_owned());
@@ -35,12 +35,11 @@ pub fn run(args: &SiteArgs) -> anyhow::Result<()> {
                     std::fs::write(&out, text)
                         .with_context(|| format!("writing {}", out.display()))?;
                     eprintln!("{}: written to {}", file.display(), out.display());
-                }
-                None => {
+                } else {
                     use std::io::Write;
                     let _ = writeln!(std::io::stdout().lock(), "{text}");
                 }
-            },
+            }
             Err(e) => {
                 failed += 1;
                 eprintln!("error: {}: {e:#}", file.display());
