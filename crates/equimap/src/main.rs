@@ -2,6 +2,7 @@
 
 mod inspect;
 mod site;
+mod tiles_build;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -19,6 +20,25 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum TilesCommand {
+    /// Write every layer, z0 to z14, into one PMTiles v3 archive for static hosting.
+    Build {
+        /// The archive to write.
+        #[arg(long, default_value = "tiles/leeds.pmtiles")]
+        out: PathBuf,
+        /// The atlas directory.
+        #[arg(long, env = "EQUIMAP_ATLAS", default_value = "boundaries")]
+        atlas: PathBuf,
+        /// Lowest zoom.
+        #[arg(long, default_value_t = 0)]
+        min_zoom: u8,
+        /// Highest zoom.
+        #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u8).range(0..=16))]
+        max_zoom: u8,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Serve the atlas over HTTP.
     Serve {
@@ -31,6 +51,20 @@ enum Command {
         /// A directory of custom-area definitions (JSON); defaults to `<atlas>/areas`.
         #[arg(long, env = "EQUIMAP_AREAS")]
         areas: Option<PathBuf>,
+        /// Serve tiles from this PMTiles archive instead of generating them from the atlas.
+        #[arg(long, env = "EQUIMAP_TILES")]
+        tiles: Option<PathBuf>,
+        /// Memory for the tile cache in MiB (compressed tiles); 0 turns it off.
+        #[arg(long, env = "EQUIMAP_TILE_CACHE_MB", default_value_t = 64)]
+        tile_cache_mb: usize,
+        /// Highest zoom served.
+        #[arg(long, env = "EQUIMAP_MAX_ZOOM", default_value_t = 16, value_parser = clap::value_parser!(u8).range(0..=22))]
+        max_zoom: u8,
+    },
+    /// Build vector tiles.
+    Tiles {
+        #[command(subcommand)]
+        command: TilesCommand,
     },
     /// The planner's site report for one or more GeoJSON files, as the API gives it.
     Site {
@@ -110,7 +144,27 @@ fn run(cmd: Command) -> anyhow::Result<()> {
             emit(&inspect::report(&atlas));
             Ok(())
         }
-        Command::Serve { atlas, addr, areas } => serve(&atlas, addr, areas),
+        Command::Serve {
+            atlas,
+            addr,
+            areas,
+            tiles,
+            tile_cache_mb,
+            max_zoom,
+        } => serve(&atlas, addr, areas, tiles.as_deref(), tile_cache_mb, max_zoom),
+        Command::Tiles {
+            command:
+                TilesCommand::Build {
+                    out,
+                    atlas,
+                    min_zoom,
+                    max_zoom,
+                },
+        } => {
+            let summary = tiles_build::run(&atlas, &out, min_zoom, max_zoom)?;
+            emit(&summary);
+            Ok(())
+        }
         Command::Site {
             files,
             buffer,
@@ -135,7 +189,14 @@ fn emit(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
-fn serve(dir: &std::path::Path, addr: SocketAddr, areas: Option<PathBuf>) -> anyhow::Result<()> {
+fn serve(
+    dir: &std::path::Path,
+    addr: SocketAddr,
+    areas: Option<PathBuf>,
+    tiles: Option<&std::path::Path>,
+    tile_cache_mb: usize,
+    max_zoom: u8,
+) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -153,9 +214,33 @@ fn serve(dir: &std::path::Path, addr: SocketAddr, areas: Option<PathBuf>) -> any
         custom_areas.len(),
         areas_dir.display()
     );
+    let config = equimap_server::tiles::TileConfig {
+        cache_bytes: tile_cache_mb << 20,
+        max_zoom,
+        ..Default::default()
+    };
+    let source = if let Some(path) = tiles {
+        let reader = equimap_pmtiles::PmTilesReader::open(path)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let name = path
+            .file_stem()
+            .map_or_else(|| "tiles".to_owned(), |s| s.to_string_lossy().into_owned());
+        tracing::info!("serving tiles from {} as /tiles/{name}/…", path.display());
+        equimap_server::tiles::TileSource::Archive {
+            name,
+            reader: Box::new(reader),
+        }
+    } else {
+        let started = std::time::Instant::now();
+        let t = equimap_tiles::atlas::AtlasTiles::from_atlas(&query.atlas, max_zoom)?;
+        tracing::info!("tile layers built in {:.2} s", started.elapsed().as_secs_f64());
+        equimap_server::tiles::TileSource::Atlas(Box::new(t))
+    };
+    let tiles = Some(equimap_server::tiles::TileService::new(source, config));
     let state = Arc::new(equimap_server::AppState {
         query,
         custom_areas,
+        tiles,
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

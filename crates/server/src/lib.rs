@@ -9,6 +9,8 @@ mod error;
 pub mod export;
 pub mod openapi;
 mod params;
+pub mod tiles;
+mod tile_routes;
 
 use std::sync::Arc;
 
@@ -28,6 +30,8 @@ pub struct AppState {
     pub query: Query,
     /// Custom areas loaded at start (`--areas DIR`).
     pub custom_areas: Vec<CustomArea>,
+    /// Vector tiles, when served.
+    pub tiles: Option<tiles::TileService>,
 }
 
 /// Every route: method and path (axum syntax, which is also OpenAPI's).
@@ -46,6 +50,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/custom-areas/{id}"),
     ("GET", "/api/services"),
     ("GET", "/api/data.csv"),
+    ("GET", "/api/tiles/stats"),
+    ("GET", "/tiles/{file}"),
+    ("GET", "/tiles/{layer}/{z}/{x}/{y}"),
 ];
 
 fn handler(method: &str, path: &str) -> Option<MethodRouter<Arc<AppState>>> {
@@ -64,6 +71,9 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<Arc<AppState>>> {
         ("GET", "/api/custom-areas/{id}") => get(api::custom_area_by_id),
         ("GET", "/api/services") => get(api::services),
         ("GET", "/api/data.csv") => get(api::data_csv),
+        ("GET", "/api/tiles/stats") => get(tile_routes::stats),
+        ("GET", "/tiles/{file}") => get(tile_routes::tilejson),
+        ("GET", "/tiles/{layer}/{z}/{x}/{y}") => get(tile_routes::tile),
         _ => return None,
     })
 }

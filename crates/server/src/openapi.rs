@@ -130,6 +130,24 @@ pub fn document() -> Value {
                 q("near", true, &string(), "lon,lat in WGS84"),
                 q("limit", false, &json!({"type": "integer", "minimum": 1, "maximum": 100}), "Results (default 5)"),
             ], json_ok("Practices", &object(&["results"])), &["400"]) },
+        "/api/tiles/stats": { "get": op("Tile cache hits, misses and bytes", &[], json_ok("Statistics", &object(&["hits", "misses", "hit_ratio"])), &["404"]) },
+        "/tiles/{file}": { "get": op("TileJSON 3.0 for a tile layer: `{layer}.json`", &[param("file", "path", true, &string(), "`{layer}.json`, e.g. lsoa21.json")], json_ok("TileJSON", &object(&["tilejson", "tiles", "vector_layers"])), &["404"]) },
+        "/tiles/{layer}/{z}/{x}/{y}": { "get": {
+            "summary": "A Mapbox Vector Tile (spec 2.1), gzip-encoded when the client accepts it; 204 when empty",
+            "parameters": [
+                param("layer", "path", true, &string(), "lsoa21, lsoa11, msoa21, msoa11, ward, district, basemap, gp, greenspace, greenspace_access"),
+                param("z", "path", true, &json!({"type": "string", "pattern": "^[0-9]+$"}), "Zoom"),
+                param("x", "path", true, &json!({"type": "string", "pattern": "^[0-9]+$"}), "Column"),
+                param("y", "path", true, &json!({"type": "string", "pattern": "^[0-9]+\\.(mvt|pbf)$"}), "Row, with the .mvt suffix"),
+            ],
+            "responses": {
+                "200": { "description": "The tile", "content": { "application/vnd.mapbox-vector-tile": { "schema": { "type": "string", "format": "binary" } } } },
+                "204": { "description": "An empty tile" },
+                "304": { "description": "Not modified (If-None-Match)" },
+                "400": { "description": "A JSON error naming the problem", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+                "404": { "description": "A JSON error naming the problem", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+            }
+        } },
         "/api/data.csv": { "get": op("Bulk export of one indicator for every area of a geography, with attribution", &[
                 q("indicator", true, &string(), "Indicator id"),
                 q("geography", true, &geography(), "Geography"),

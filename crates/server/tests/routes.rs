@@ -22,9 +22,16 @@ fn state() -> Arc<AppState> {
             )
             .expect("spec");
             let custom_areas = vec![query.custom_area(&spec).expect("example area")];
+            let tiles = Some(equimap_server::tiles::TileService::new(
+                equimap_server::tiles::TileSource::Atlas(Box::new(
+                    equimap_tiles::atlas::AtlasTiles::from_atlas(&query.atlas, 16).expect("tiles"),
+                )),
+                equimap_server::tiles::TileConfig::default(),
+            ));
             Arc::new(AppState {
                 query,
                 custom_areas,
+                tiles,
             })
         })
         .clone()
@@ -335,7 +342,10 @@ async fn openapi_matches_the_router() {
         let uri = p
             .replace("{geography}", "lsoa21")
             .replace("{code}", "E01011264")
-            .replace("{id}", "example-inner-west");
+            .replace("{id}", "example-inner-west")
+            .replace("{file}", "lsoa21.json")
+            .replace("{layer}", "lsoa21")
+            .replace("{z}/{x}/{y}", "10/507/329.mvt");
         let (s, _, b) = send(
             Request::builder()
                 .method(*m)

@@ -49,6 +49,7 @@
 //! # Ok::<(), equimap_tiles::TileError>(())
 //! ```
 
+pub mod atlas;
 mod clip;
 mod crossings;
 mod encode;
