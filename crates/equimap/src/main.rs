@@ -151,7 +151,14 @@ fn run(cmd: Command) -> anyhow::Result<()> {
             tiles,
             tile_cache_mb,
             max_zoom,
-        } => serve(&atlas, addr, areas, tiles.as_deref(), tile_cache_mb, max_zoom),
+        } => serve(
+            &atlas,
+            addr,
+            areas,
+            tiles.as_deref(),
+            tile_cache_mb,
+            max_zoom,
+        ),
         Command::Tiles {
             command:
                 TilesCommand::Build {
@@ -233,7 +240,10 @@ fn serve(
     } else {
         let started = std::time::Instant::now();
         let t = equimap_tiles::atlas::AtlasTiles::from_atlas(&query.atlas, max_zoom)?;
-        tracing::info!("tile layers built in {:.2} s", started.elapsed().as_secs_f64());
+        tracing::info!(
+            "tile layers built in {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
         equimap_server::tiles::TileSource::Atlas(Box::new(t))
     };
     let tiles = Some(equimap_server::tiles::TileService::new(source, config));

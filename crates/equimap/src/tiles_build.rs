@@ -1,5 +1,6 @@
 //! `equimap tiles build`: every layer, every zoom, one PMTiles archive.
 
+use std::fmt::Write;
 use std::path::Path;
 use std::time::Instant;
 
@@ -11,13 +12,19 @@ use equimap_tiles::projection::tiles_covering;
 
 /// Build the archive and return a summary with per-zoom tile sizes.
 pub fn run(atlas_dir: &Path, out: &Path, min_zoom: u8, max_zoom: u8) -> anyhow::Result<String> {
-    anyhow::ensure!(min_zoom <= max_zoom, "--min-zoom {min_zoom} is above --max-zoom {max_zoom}");
+    anyhow::ensure!(
+        min_zoom <= max_zoom,
+        "--min-zoom {min_zoom} is above --max-zoom {max_zoom}"
+    );
     let started = Instant::now();
     let atlas = equimap_atlas::Atlas::load(atlas_dir)?;
     let tiles = AtlasTiles::from_atlas(&atlas, max_zoom)?;
     let built = started.elapsed();
     let b = tiles.bounds();
-    let name = out.file_stem().map_or_else(|| "equimap".to_owned(), |s| s.to_string_lossy().into_owned());
+    let name = out.file_stem().map_or_else(
+        || "equimap".to_owned(),
+        |s| s.to_string_lossy().into_owned(),
+    );
     let mut writer = PmTilesWriter::new(WriterOptions {
         min_zoom,
         max_zoom,
@@ -44,14 +51,23 @@ pub fn run(atlas_dir: &Path, out: &Path, min_zoom: u8, max_zoom: u8) -> anyhow::
         let median = sizes.get(sizes.len() / 2).copied().unwrap_or(0);
         let max = sizes.last().copied().unwrap_or(0);
         largest = largest.max(max);
-        report.push_str(&format!("  z{z:<2} {:>6} tiles  median {:>7} B  max {:>8} B (gzip)\n", sizes.len(), median, max));
+        let _ = writeln!(
+            report,
+            "  z{z:<2} {:>6} tiles  median {:>7} B  max {:>8} B (gzip)",
+            sizes.len(),
+            median,
+            max
+        );
     }
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
     }
     // Write beside the target and rename, so a failed build leaves any old archive whole.
     let tmp = out.with_extension("pmtiles.tmp");
-    let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?);
+    let mut file = std::io::BufWriter::new(
+        std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?,
+    );
     let stats = writer.finish(&mut file)?;
     drop(file);
     std::fs::rename(&tmp, out).with_context(|| format!("writing {}", out.display()))?;

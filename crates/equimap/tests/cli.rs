@@ -172,3 +172,53 @@ fn site_command_reports_a_batch_and_names_bad_files() {
     );
     assert!(dir.path().join("reports/civic.report.json").exists());
 }
+
+#[test]
+fn tiles_build_writes_an_archive_an_independent_reader_reads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("leeds.pmtiles");
+    let run = bin()
+        .args(["tiles", "build", "--max-zoom", "10", "--atlas"])
+        .arg(boundaries())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    rt.block_on(async {
+        let reader = pmtiles::AsyncPmTilesReader::new_with_path(&out)
+            .await
+            .expect("pmtiles-rs opens it");
+        let h = reader.get_header();
+        assert_eq!((h.min_zoom, h.max_zoom), (0, 10));
+        assert_eq!(h.tile_type, pmtiles::TileType::Mvt);
+        // The z10 tile over Leeds Civic Hall holds every layer; decode it independently.
+        let coord = pmtiles::TileCoord::new(10, 507, 330).expect("coord");
+        let gz = reader
+            .get_tile(coord)
+            .await
+            .expect("read")
+            .expect("tile present");
+        let mut raw = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gz.as_ref()), &mut raw)
+            .expect("gunzip");
+        let tile = mvt_reader::Reader::new(raw).expect("decode");
+        let names: Vec<String> = tile.get_layer_names().expect("names");
+        for want in ["lsoa21", "lsoa11", "msoa11", "ward", "district", "roads"] {
+            assert!(
+                names.iter().any(|n| n == want),
+                "{want} missing from {names:?}"
+            );
+        }
+        let meta = reader.get_metadata().await.expect("metadata");
+        assert!(meta.contains("OpenStreetMap") && meta.contains("vector_layers"));
+    });
+}

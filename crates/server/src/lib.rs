@@ -9,8 +9,8 @@ mod error;
 pub mod export;
 pub mod openapi;
 mod params;
-pub mod tiles;
 mod tile_routes;
+pub mod tiles;
 
 use std::sync::Arc;
 

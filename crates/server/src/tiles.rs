@@ -34,7 +34,14 @@ pub struct TileConfig {
 
 impl Default for TileConfig {
     fn default() -> Self {
-        Self { cache_bytes: 64 << 20, buffer: 64, min_zoom: 0, max_zoom: 16, cache_control: "public, max-age=3600".to_owned(), gzip_level: 1 }
+        Self {
+            cache_bytes: 64 << 20,
+            buffer: 64,
+            min_zoom: 0,
+            max_zoom: 16,
+            cache_control: "public, max-age=3600".to_owned(),
+            gzip_level: 1,
+        }
     }
 }
 
@@ -92,9 +99,19 @@ impl TileService {
             TileSource::Archive { name, .. } => vec![name.clone()],
         };
         let cache = (config.cache_bytes > 0).then(|| {
-            Mutex::new(Cache { lru: lru::LruCache::unbounded(), bytes: 0 })
+            Mutex::new(Cache {
+                lru: lru::LruCache::unbounded(),
+                bytes: 0,
+            })
         });
-        Self { config, source, names, cache, hits: AtomicU64::new(0), misses: AtomicU64::new(0) }
+        Self {
+            config,
+            source,
+            names,
+            cache,
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
     }
 
     /// The tile set names.
@@ -104,20 +121,30 @@ impl TileService {
 
     /// Check z/x/y against the zoom range and the tile grid.
     pub fn check(&self, z: u32, x: u32, y: u32) -> Result<u8, ApiError> {
-        let (lo, hi) = (u32::from(self.config.min_zoom), u32::from(self.config.max_zoom));
+        let (lo, hi) = (
+            u32::from(self.config.min_zoom),
+            u32::from(self.config.max_zoom),
+        );
         if !(lo..=hi).contains(&z) {
-            return Err(ApiError::BadRequest(format!("zoom {z} is outside the served range {lo}..{hi}")));
+            return Err(ApiError::BadRequest(format!(
+                "zoom {z} is outside the served range {lo}..{hi}"
+            )));
         }
         let n = 1u64 << z;
         if u64::from(x) >= n || u64::from(y) >= n {
-            return Err(ApiError::BadRequest(format!("tile {z}/{x}/{y} does not exist: at zoom {z}, x and y run from 0 to {}", n - 1)));
+            return Err(ApiError::BadRequest(format!(
+                "tile {z}/{x}/{y} does not exist: at zoom {z}, x and y run from 0 to {}",
+                n - 1
+            )));
         }
         u8::try_from(z).map_err(|_| ApiError::BadRequest(format!("zoom {z} is out of range")))
     }
 
     /// The tile, from the cache or freshly made. `Ok(None)` for an unknown set.
     pub fn tile(&self, name: &str, z: u8, x: u32, y: u32) -> Result<Option<Tile>, ApiError> {
-        let Some(set) = self.names.iter().position(|n| n == name) else { return Ok(None) };
+        let Some(set) = self.names.iter().position(|n| n == name) else {
+            return Ok(None);
+        };
         let key = (u16::try_from(set).unwrap_or(u16::MAX), z, x, y);
         if let Some(c) = &self.cache
             && let Ok(mut c) = c.lock()
@@ -130,10 +157,22 @@ impl TileService {
         let gz = match &self.source {
             TileSource::Atlas(tiles) => {
                 let raw = tiles
-                    .render(name, z, x, y, &TileOptions { buffer: self.config.buffer })
+                    .render(
+                        name,
+                        z,
+                        x,
+                        y,
+                        &TileOptions {
+                            buffer: self.config.buffer,
+                        },
+                    )
                     .map_err(|e| ApiError::BadRequest(e.to_string()))?
                     .unwrap_or_default();
-                if raw.is_empty() { Bytes::new() } else { Bytes::from(gzip(&raw, self.config.gzip_level)) }
+                if raw.is_empty() {
+                    Bytes::new()
+                } else {
+                    Bytes::from(gzip(&raw, self.config.gzip_level))
+                }
             }
             TileSource::Archive { reader, .. } => match reader.get(z, x, y) {
                 Ok(Some(b)) => Bytes::copy_from_slice(b),
@@ -141,7 +180,10 @@ impl TileService {
                 Err(e) => return Err(ApiError::BadRequest(e.to_string())),
             },
         };
-        let tile = Tile { etag: etag(&gz), gz };
+        let tile = Tile {
+            etag: etag(&gz),
+            gz,
+        };
         if let Some(c) = &self.cache
             && let Ok(mut c) = c.lock()
         {
@@ -164,9 +206,17 @@ impl TileService {
     pub fn stats(&self) -> Value {
         let hits = self.hits.load(Ordering::Relaxed);
         let misses = self.misses.load(Ordering::Relaxed);
-        let (entries, bytes) = self.cache.as_ref().and_then(|c| c.lock().ok()).map_or((0, 0), |c| (c.lru.len(), c.bytes));
+        let (entries, bytes) = self
+            .cache
+            .as_ref()
+            .and_then(|c| c.lock().ok())
+            .map_or((0, 0), |c| (c.lru.len(), c.bytes));
         #[allow(clippy::cast_precision_loss)]
-        let ratio = if hits + misses == 0 { 0.0 } else { hits as f64 / (hits + misses) as f64 };
+        let ratio = if hits + misses == 0 {
+            0.0
+        } else {
+            hits as f64 / (hits + misses) as f64
+        };
         serde_json::json!({
             "hits": hits, "misses": misses, "hit_ratio": ratio,
             "cache_entries": entries, "cache_bytes": bytes, "cache_capacity_bytes": self.config.cache_bytes,
@@ -178,7 +228,11 @@ impl TileService {
         let url = format!("{base}/tiles/{name}/{{z}}/{{x}}/{{y}}.mvt");
         match &self.source {
             TileSource::Atlas(t) => t.tilejson(name, &url).map(|mut v| {
-                v["minzoom"] = v["minzoom"].as_u64().unwrap_or(0).max(u64::from(self.config.min_zoom)).into();
+                v["minzoom"] = v["minzoom"]
+                    .as_u64()
+                    .unwrap_or(0)
+                    .max(u64::from(self.config.min_zoom))
+                    .into();
                 v["maxzoom"] = u64::from(self.config.max_zoom.min(t.max_zoom)).into();
                 v
             }),
@@ -200,7 +254,10 @@ impl TileService {
 
 /// gzip with a fixed header (no timestamp), so equal tiles give equal bytes and ETags.
 pub fn gzip(raw: &[u8], level: u32) -> Vec<u8> {
-    let mut e = flate2::GzBuilder::new().mtime(0).write(Vec::with_capacity(raw.len() / 2 + 64), flate2::Compression::new(level));
+    let mut e = flate2::GzBuilder::new().mtime(0).write(
+        Vec::with_capacity(raw.len() / 2 + 64),
+        flate2::Compression::new(level),
+    );
     // Writing to a Vec cannot fail.
     let _ = e.write_all(raw);
     e.finish().unwrap_or_default()
@@ -210,6 +267,8 @@ pub fn gzip(raw: &[u8], level: u32) -> Vec<u8> {
 pub fn gunzip(gz: &[u8]) -> Result<Vec<u8>, ApiError> {
     use std::io::Read;
     let mut out = Vec::with_capacity(gz.len() * 3);
-    flate2::read::GzDecoder::new(gz).read_to_end(&mut out).map_err(|e| ApiError::Internal(format!("stored tile is corrupt: {e}")))?;
+    flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut out)
+        .map_err(|e| ApiError::Internal(format!("stored tile is corrupt: {e}")))?;
     Ok(out)
 }

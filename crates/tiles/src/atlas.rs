@@ -25,7 +25,11 @@ struct Banded {
 
 impl Banded {
     fn at(&self, z: u8) -> Option<&LayerIndex> {
-        self.bands.iter().rev().find(|(min, _)| *min <= z).map(|(_, l)| l)
+        self.bands
+            .iter()
+            .rev()
+            .find(|(min, _)| *min <= z)
+            .map(|(_, l)| l)
     }
 }
 
@@ -47,11 +51,17 @@ pub struct AtlasTiles {
 
 /// The stable feature id of an area: the digits of its code.
 pub fn area_id(code: &str) -> u64 {
-    code.bytes().filter(u8::is_ascii_digit).fold(0u64, |acc, b| acc.saturating_mul(10).saturating_add(u64::from(b - b'0')))
+    code.bytes()
+        .filter(u8::is_ascii_digit)
+        .fold(0u64, |acc, b| {
+            acc.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+        })
 }
 
 fn text_props(props: &BTreeMap<String, String>, keys: &[&str]) -> Vec<(String, PropValue)> {
-    keys.iter().filter_map(|k| Some(((*k).to_owned(), PropValue::String(props.get(*k)?.clone())))).collect()
+    keys.iter()
+        .filter_map(|k| Some(((*k).to_owned(), PropValue::String(props.get(*k)?.clone()))))
+        .collect()
 }
 
 impl AtlasTiles {
@@ -60,29 +70,49 @@ impl AtlasTiles {
         let mut sets = BTreeMap::new();
         let ogl = atlas.manifest.attribution.join("; ");
         for (g, set) in &atlas.geographies {
-            let defs: Vec<&equimap_atlas::IndicatorDef> = atlas.catalogue.at(*g).filter(|d| d.in_tiles).collect();
+            let defs: Vec<&equimap_atlas::IndicatorDef> =
+                atlas.catalogue.at(*g).filter(|d| d.in_tiles).collect();
             let table = &atlas.tables[g];
-            let mut fields: BTreeMap<String, &'static str> = BTreeMap::from([("code".to_owned(), "String"), ("name".to_owned(), "String")]);
+            let mut fields: BTreeMap<String, &'static str> =
+                BTreeMap::from([("code".to_owned(), "String"), ("name".to_owned(), "String")]);
             for d in &defs {
                 fields.insert(d.id.clone(), "Number");
             }
             let features = set.areas.iter().map(|a| {
-                let mut properties = vec![("code".to_owned(), PropValue::String(a.code.clone())), ("name".to_owned(), PropValue::String(a.name.clone()))];
+                let mut properties = vec![
+                    ("code".to_owned(), PropValue::String(a.code.clone())),
+                    ("name".to_owned(), PropValue::String(a.name.clone())),
+                ];
                 for d in &defs {
                     if let Some(v) = table.get(&a.code, &d.id) {
                         properties.push((d.id.clone(), PropValue::Double(v)));
                     }
                 }
-                Feature { id: area_id(&a.code), geometry: Geometry::MultiPolygon(a.geometry.clone()), properties }
+                Feature {
+                    id: area_id(&a.code),
+                    geometry: Geometry::MultiPolygon(a.geometry.clone()),
+                    properties,
+                }
             });
             let index = LayerIndex::new(g.id(), features, &IndexOptions::default())?;
-            let description = format!("{} boundaries with their code, name and the indicators the map styles by", g.label());
-            sets.insert(g.id().to_owned(), TileSetEntry {
-                layers: vec![Banded { name: g.id().to_owned(), bands: vec![(0, index)], fields, description: description.clone() }],
-                min_zoom: 0,
-                attribution: ogl.clone(),
-                description,
-            });
+            let description = format!(
+                "{} boundaries with their code, name and the indicators the map styles by",
+                g.label()
+            );
+            sets.insert(
+                g.id().to_owned(),
+                TileSetEntry {
+                    layers: vec![Banded {
+                        name: g.id().to_owned(),
+                        bands: vec![(0, index)],
+                        fields,
+                        description: description.clone(),
+                    }],
+                    min_zoom: 0,
+                    attribution: ogl.clone(),
+                    description,
+                },
+            );
         }
         let dir = &atlas.dir;
         let basemap = basemap_layers(dir, &atlas.manifest.reference_layers)?;
@@ -95,29 +125,67 @@ impl AtlasTiles {
             });
         }
         if let Some(gp) = gp_layer(dir)? {
-            sets.insert("gp".to_owned(), TileSetEntry {
-                layers: vec![gp],
-                min_zoom: 0,
-                attribution: "NHS England ODS and Patients Registered at a GP Practice (OGL v3)".to_owned(),
-                description: "GP practices with registered patients".to_owned(),
-            });
+            sets.insert(
+                "gp".to_owned(),
+                TileSetEntry {
+                    layers: vec![gp],
+                    min_zoom: 0,
+                    attribution:
+                        "NHS England ODS and Patients Registered at a GP Practice (OGL v3)"
+                            .to_owned(),
+                    description: "GP practices with registered patients".to_owned(),
+                },
+            );
         }
         for (id, file, keys, gtype, min) in [
-            ("greenspace", "greenspace_sites", &["name", "function", "category", "source", "hectares"][..], "polygon", 8u8),
-            ("greenspace_access", "greenspace_access", &["site_name", "site_function", "access_type", "category"][..], "point", 12u8),
+            (
+                "greenspace",
+                "greenspace_sites",
+                &["name", "function", "category", "source", "hectares"][..],
+                "polygon",
+                8u8,
+            ),
+            (
+                "greenspace_access",
+                "greenspace_access",
+                &["site_name", "site_function", "access_type", "category"][..],
+                "point",
+                12u8,
+            ),
         ] {
-            let Some(rec) = atlas.manifest.reference_layers.get(file) else { continue };
-            let rows = read_fgb(&dir.join(&rec.file)).map_err(|e| TileError::InvalidOptions(e.to_string()))?;
-            let features = rows.into_iter().enumerate().map(|(i, (geom, props))| Feature { id: i as u64 + 1, geometry: geom, properties: text_props(&props, keys) });
-            let opts = IndexOptions { preserve_topology: false, ..IndexOptions::default() };
+            let Some(rec) = atlas.manifest.reference_layers.get(file) else {
+                continue;
+            };
+            let rows = read_fgb(&dir.join(&rec.file))
+                .map_err(|e| TileError::InvalidOptions(e.to_string()))?;
+            let features = rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, (geom, props))| Feature {
+                    id: i as u64 + 1,
+                    geometry: geom,
+                    properties: text_props(&props, keys),
+                });
+            let opts = IndexOptions {
+                preserve_topology: false,
+                ..IndexOptions::default()
+            };
             let index = LayerIndex::new(id, features, &opts)?;
             let fields = keys.iter().map(|k| ((*k).to_owned(), "String")).collect();
-            sets.insert(id.to_owned(), TileSetEntry {
-                layers: vec![Banded { name: id.to_owned(), bands: vec![(min, index)], fields, description: format!("Green space {gtype}s: {}", rec.source) }],
-                min_zoom: min,
-                attribution: rec.attribution.clone(),
-                description: rec.source.clone(),
-            });
+            sets.insert(
+                id.to_owned(),
+                TileSetEntry {
+                    layers: vec![Banded {
+                        name: id.to_owned(),
+                        bands: vec![(min, index)],
+                        fields,
+                        description: format!("Green space {gtype}s: {}", rec.source),
+                    }],
+                    min_zoom: min,
+                    attribution: rec.attribution.clone(),
+                    description: rec.source.clone(),
+                },
+            );
         }
         let bounds = atlas
             .areas(Geography::District)
@@ -130,8 +198,14 @@ impl AtlasTiles {
                     )
                 })
             })
-            .map_or([-180.0, -85.0, 180.0, 85.0], |r| [r.min().x, r.min().y, r.max().x, r.max().y]);
-        Ok(Self { sets, bounds, max_zoom })
+            .map_or([-180.0, -85.0, 180.0, 85.0], |r| {
+                [r.min().x, r.min().y, r.max().x, r.max().y]
+            });
+        Ok(Self {
+            sets,
+            bounds,
+            max_zoom,
+        })
     }
 
     /// The names of the tile sets.
@@ -151,8 +225,17 @@ impl AtlasTiles {
 
     /// Render one tile of a set, uncompressed; `None` for an unknown set, an empty Vec for an
     /// empty tile.
-    pub fn render(&self, name: &str, z: u8, x: u32, y: u32, opts: &TileOptions) -> Result<Option<Vec<u8>>, TileError> {
-        let Some(set) = self.sets.get(name) else { return Ok(None) };
+    pub fn render(
+        &self,
+        name: &str,
+        z: u8,
+        x: u32,
+        y: u32,
+        opts: &TileOptions,
+    ) -> Result<Option<Vec<u8>>, TileError> {
+        let Some(set) = self.sets.get(name) else {
+            return Ok(None);
+        };
         let mut parts = Vec::with_capacity(set.layers.len());
         for layer in &set.layers {
             if let Some(index) = layer.at(z) {
@@ -162,11 +245,21 @@ impl AtlasTiles {
                 }
             }
         }
-        Ok(Some(if parts.len() == 1 { parts.pop().unwrap_or_default() } else { concat_tiles(&parts) }))
+        Ok(Some(if parts.len() == 1 {
+            parts.pop().unwrap_or_default()
+        } else {
+            concat_tiles(&parts)
+        }))
     }
 
     /// Render a tile with every layer of every set, for a single-archive export.
-    pub fn render_all(&self, z: u8, x: u32, y: u32, opts: &TileOptions) -> Result<Vec<u8>, TileError> {
+    pub fn render_all(
+        &self,
+        z: u8,
+        x: u32,
+        y: u32,
+        opts: &TileOptions,
+    ) -> Result<Vec<u8>, TileError> {
         let mut parts = Vec::new();
         for name in self.sets.keys() {
             if let Some(t) = self.render(name, z, x, y, opts)?
@@ -210,7 +303,8 @@ impl AtlasTiles {
     /// Metadata for a single archive holding every set.
     pub fn archive_metadata(&self, name: &str) -> Value {
         let names: Vec<&String> = self.sets.keys().collect();
-        let attribution: std::collections::BTreeSet<&str> = self.sets.values().map(|s| s.attribution.as_str()).collect();
+        let attribution: std::collections::BTreeSet<&str> =
+            self.sets.values().map(|s| s.attribution.as_str()).collect();
         json!({
             "name": name,
             "format": "pbf",
@@ -220,60 +314,146 @@ impl AtlasTiles {
     }
 }
 
-fn basemap_layers(dir: &Path, layers: &BTreeMap<String, equimap_atlas::LayerRecord>) -> Result<Vec<Banded>, TileError> {
+fn basemap_layers(
+    dir: &Path,
+    layers: &BTreeMap<String, equimap_atlas::LayerRecord>,
+) -> Result<Vec<Banded>, TileError> {
     // (tile layer, reference layer, bands: (min zoom, classes kept; empty = all))
     type Bands = &'static [(u8, &'static [&'static str])];
     let plan: [(&str, &str, Bands); 5] = [
         ("urban", "basemap_urban", &[(9, &[])]),
         ("water", "basemap_water", &[(8, &[])]),
-        ("waterways", "basemap_waterways", &[(8, &["river", "canal"]), (12, &[])]),
+        (
+            "waterways",
+            "basemap_waterways",
+            &[(8, &["river", "canal"]), (12, &[])],
+        ),
         ("rail", "basemap_rail", &[(9, &["rail"]), (12, &[])]),
-        ("roads", "basemap_roads", &[(6, &["motorway", "trunk"]), (8, &["motorway", "trunk", "primary", "motorway_link", "trunk_link"]), (11, &[])]),
+        (
+            "roads",
+            "basemap_roads",
+            &[
+                (6, &["motorway", "trunk"]),
+                (
+                    8,
+                    &[
+                        "motorway",
+                        "trunk",
+                        "primary",
+                        "motorway_link",
+                        "trunk_link",
+                    ],
+                ),
+                (11, &[]),
+            ],
+        ),
     ];
     let mut out = Vec::new();
     for (name, file, bands) in plan {
-        let Some(rec) = layers.get(file) else { continue };
-        let rows = read_fgb(&dir.join(&rec.file)).map_err(|e| TileError::InvalidOptions(e.to_string()))?;
+        let Some(rec) = layers.get(file) else {
+            continue;
+        };
+        let rows =
+            read_fgb(&dir.join(&rec.file)).map_err(|e| TileError::InvalidOptions(e.to_string()))?;
         let mut built = Vec::new();
         for (min, classes) in bands {
-            let features = rows.iter().enumerate().filter(|(_, (_, p))| classes.is_empty() || p.get("class").is_some_and(|c| classes.contains(&c.as_str()))).map(|(i, (g, p))| Feature {
-                id: i as u64 + 1,
-                geometry: g.clone(),
-                properties: text_props(p, &["class", "name", "ref"]),
-            });
-            let opts = IndexOptions { preserve_topology: false, ..IndexOptions::default() };
+            let features = rows
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, p))| {
+                    classes.is_empty()
+                        || p.get("class")
+                            .is_some_and(|c| classes.contains(&c.as_str()))
+                })
+                .map(|(i, (g, p))| Feature {
+                    id: i as u64 + 1,
+                    geometry: g.clone(),
+                    properties: text_props(p, &["class", "name", "ref"]),
+                });
+            let opts = IndexOptions {
+                preserve_topology: false,
+                ..IndexOptions::default()
+            };
             built.push((*min, LayerIndex::new(name, features, &opts)?));
         }
-        let fields = ["class", "name", "ref"].iter().map(|k| ((*k).to_owned(), "String")).collect();
-        out.push(Banded { name: name.to_owned(), bands: built, fields, description: format!("OpenStreetMap {name} ({})", rec.vintage) });
+        let fields = ["class", "name", "ref"]
+            .iter()
+            .map(|k| ((*k).to_owned(), "String"))
+            .collect();
+        out.push(Banded {
+            name: name.to_owned(),
+            bands: built,
+            fields,
+            description: format!("OpenStreetMap {name} ({})", rec.vintage),
+        });
     }
     Ok(out)
 }
 
 fn gp_layer(dir: &Path) -> Result<Option<Banded>, TileError> {
     let path = dir.join("reference/gp_practices.csv");
-    let Ok(mut rdr) = csv_reader(&path) else { return Ok(None) };
+    let Ok(mut rdr) = csv_reader(&path) else {
+        return Ok(None);
+    };
     let mut features = Vec::new();
-    let headers = rdr.headers().map_err(|e| TileError::InvalidOptions(e.to_string()))?.clone();
+    let headers = rdr
+        .headers()
+        .map_err(|e| TileError::InvalidOptions(e.to_string()))?
+        .clone();
     let col = |n: &str| headers.iter().position(|h| h == n);
-    let (Some(o), Some(n), Some(p), Some(x), Some(y)) = (col("org_code"), col("name"), col("registered_patients"), col("lon"), col("lat")) else { return Ok(None) };
+    let (Some(o), Some(n), Some(p), Some(x), Some(y)) = (
+        col("org_code"),
+        col("name"),
+        col("registered_patients"),
+        col("lon"),
+        col("lat"),
+    ) else {
+        return Ok(None);
+    };
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| TileError::InvalidOptions(e.to_string()))?;
         let num = |c: usize| rec.get(c).and_then(|s| s.parse::<f64>().ok());
-        let (Some(lon), Some(lat)) = (num(x), num(y)) else { continue };
+        let (Some(lon), Some(lat)) = (num(x), num(y)) else {
+            continue;
+        };
         features.push(Feature {
             id: i as u64 + 1,
             geometry: Geometry::Point(geo::Point::new(lon, lat)),
             properties: vec![
-                ("org_code".to_owned(), PropValue::String(rec.get(o).unwrap_or_default().to_owned())),
-                ("name".to_owned(), PropValue::String(rec.get(n).unwrap_or_default().to_owned())),
-                ("registered_patients".to_owned(), PropValue::Double(num(p).unwrap_or(0.0))),
+                (
+                    "org_code".to_owned(),
+                    PropValue::String(rec.get(o).unwrap_or_default().to_owned()),
+                ),
+                (
+                    "name".to_owned(),
+                    PropValue::String(rec.get(n).unwrap_or_default().to_owned()),
+                ),
+                (
+                    "registered_patients".to_owned(),
+                    PropValue::Double(num(p).unwrap_or(0.0)),
+                ),
             ],
         });
     }
-    let index = LayerIndex::new("gp", features, &IndexOptions { preserve_topology: false, ..IndexOptions::default() })?;
-    let fields = BTreeMap::from([("org_code".to_owned(), "String"), ("name".to_owned(), "String"), ("registered_patients".to_owned(), "Number")]);
-    Ok(Some(Banded { name: "gp".to_owned(), bands: vec![(0, index)], fields, description: "GP practices (NHS ODS) with registered patients at 1 April 2026".to_owned() }))
+    let index = LayerIndex::new(
+        "gp",
+        features,
+        &IndexOptions {
+            preserve_topology: false,
+            ..IndexOptions::default()
+        },
+    )?;
+    let fields = BTreeMap::from([
+        ("org_code".to_owned(), "String"),
+        ("name".to_owned(), "String"),
+        ("registered_patients".to_owned(), "Number"),
+    ]);
+    Ok(Some(Banded {
+        name: "gp".to_owned(),
+        bands: vec![(0, index)],
+        fields,
+        description: "GP practices (NHS ODS) with registered patients at 1 April 2026".to_owned(),
+    }))
 }
 
 fn csv_reader(path: &Path) -> Result<csv::Reader<std::fs::File>, csv::Error> {
