@@ -65,6 +65,17 @@ fn a_site_covering_one_lsoa_reports_its_population_and_decile() {
             .iter()
             .any(|c| c.indicator == "le_female" && c.england.is_some())
     );
+    // Green-space access over the site equals the LSOA's own figure (a single LSOA's residents).
+    let own = q()
+        .atlas
+        .value(
+            Geography::Lsoa21,
+            "E01011264",
+            "greenspace_0_5ha_200m_share",
+        )
+        .expect("lsoa value");
+    let site_share = z.figures.greenspace["greenspace_0_5ha_200m_share"];
+    assert!((site_share - own).abs() < 0.01, "{site_share} vs {own}");
 }
 
 #[test]

@@ -46,6 +46,9 @@ pub struct ZoneFigures {
     pub le_female: Option<f64>,
     /// Male life expectancy estimate, years.
     pub le_male: Option<f64>,
+    /// Green-space access figures (ids `greenspace_*` and `private_outdoor_space_share`),
+    /// resident-weighted means of the LSOA values; absent when the atlas has none.
+    pub greenspace: std::collections::BTreeMap<String, f64>,
 }
 
 /// The site itself or a buffer zone around it.
@@ -107,12 +110,15 @@ pub struct SiteReport {
     pub attribution: Vec<String>,
 }
 
-const COMPARED: [&str; 5] = [
+const COMPARED: [&str; 8] = [
     "imd2025_score",
     "imd2025_d1_share",
     "imd2025_d12_share",
     "le_female",
     "le_male",
+    "greenspace_0_5ha_200m_share",
+    "greenspace_park_entrance_m",
+    "private_outdoor_space_share",
 ];
 
 impl Query {
@@ -190,11 +196,48 @@ impl Query {
         }
         f.le_female = (lef.1 > 0.0).then(|| round(lef.0 / lef.1, 2));
         f.le_male = (lem.1 > 0.0).then(|| round(lem.0 / lem.1, 2));
+        f.greenspace = self.greenspace_figures(shares);
         for r in &mut f.residents_by_decile {
             *r = round(*r, 0);
         }
         f.residents = round(f.residents, 0);
         (f, rows)
+    }
+
+    /// Green-space indicators held for LSOA 2021, weighted by the residents of each share.
+    fn greenspace_figures(
+        &self,
+        shares: &[(usize, f64)],
+    ) -> std::collections::BTreeMap<String, f64> {
+        let g = Geography::Lsoa21;
+        let (Some(set), Some(table)) = (self.atlas.areas(g), self.atlas.tables.get(&g)) else {
+            return std::collections::BTreeMap::new();
+        };
+        let ids: Vec<&str> = table
+            .columns
+            .iter()
+            .map(String::as_str)
+            .filter(|c| c.starts_with("greenspace_") || *c == "private_outdoor_space_share")
+            .collect();
+        ids.into_iter()
+            .filter_map(|id| {
+                let (mut s, mut w) = (0.0, 0.0);
+                for &(i, share) in shares {
+                    let code = &set.areas[i].code;
+                    let pop = share * self.atlas.value(g, code, "population").unwrap_or(0.0);
+                    if let Some(v) = self.atlas.value(g, code, id) {
+                        s += v * pop;
+                        w += pop;
+                    }
+                }
+                let d = self
+                    .atlas
+                    .catalogue
+                    .get(id)
+                    .map_or(3, |d| i32::from(d.decimals));
+                (w > 0.0).then(|| (id.to_owned(), round(s / w, d.max(2))))
+            })
+            .collect()
     }
 
     /// The report for a parsed site and buffer distances (metres, ascending).
@@ -293,6 +336,7 @@ impl Query {
                 "Residents are estimated by area weighting: each LSOA 2021's population (IoD2025 mid-2022 denominators) times the share of its area inside the zone. This assumes residents are spread evenly within each LSOA.".to_owned(),
                 "The IMD score is the resident-weighted mean of the touched LSOAs' IMD 2025 scores; residents by decile use each LSOA's national IMD 2025 decile (1 = most deprived 10% in England).".to_owned(),
                 "Life expectancy is an estimate: LSOA values are themselves made from 2011 MSOA figures for 2016-20 (ONS), weighted by residents.".to_owned(),
+                "Green-space access figures are resident-weighted means of the LSOA values, which are measured from Output Area centroids by straight-line distance (docs/greenspace.md); walking distance is longer.".to_owned(),
                 "GP distances are straight lines from the site's edge; walking distance is longer. Registered patients are at 1 April 2026 (NHS England).".to_owned(),
             ],
             attribution: self.atlas.manifest.attribution.clone(),
