@@ -42,26 +42,28 @@ pub struct SiteIndex {
     tree: RTree<Entry>,
     /// GP practices in BNG, in the order of `Query::gps`.
     pub gp_points: Vec<geo::Point<f64>>,
+    /// LSOAs outside the OSTN15 grid, left out of site reports.
+    pub unprojected: Vec<String>,
 }
 
 impl SiteIndex {
     /// Project the LSOA 2021 areas.
     pub fn new(atlas: &Atlas) -> Result<Self, QueryError> {
         let mut lsoas = Vec::new();
+        let mut unprojected = Vec::new();
         let mut entries = Vec::new();
         if let Some(set) = atlas.areas(Geography::Lsoa21) {
             for (idx, a) in set.areas.iter().enumerate() {
-                let g =
-                    equimap_crs::geometry_to_bng(&geo::Geometry::MultiPolygon(a.geometry.clone()))
-                        .map_err(|e| QueryError::Atlas {
-                            path: equimap_atlas::Atlas::geography_path(
-                                &atlas.dir,
-                                Geography::Lsoa21,
-                            ),
-                            message: format!("{}: {e}", a.code),
-                        })?;
-                let geo::Geometry::MultiPolygon(mp) = g else {
-                    continue;
+                // An area the OSTN15 grid does not cover (the Isles of Scilly lie just south
+                // of lonlat_bng's grid) cannot be measured in metres here: it is kept out of
+                // site reports and listed, rather than stopping the server.
+                let mp = match equimap_crs::geometry_to_bng(&geo::Geometry::MultiPolygon(a.geometry.clone())) {
+                    Ok(geo::Geometry::MultiPolygon(mp)) => mp,
+                    _ => {
+                        unprojected.push(a.code.clone());
+                        lsoas.push((MultiPolygon(Vec::new()), 0.0));
+                        continue;
+                    }
                 };
                 if let Some(r) = mp.bounding_rect() {
                     entries.push(Entry {
@@ -77,6 +79,7 @@ impl SiteIndex {
             lsoas,
             tree: RTree::bulk_load(entries),
             gp_points: Vec::new(),
+            unprojected,
         })
     }
 
