@@ -214,6 +214,13 @@ fn serve(
     let atlas = equimap_atlas::Atlas::load(dir)?;
     tracing::info!(district = %atlas.manifest.district_name, version = %atlas.manifest.version, "atlas loaded from {}", dir.display());
     let query = equimap_query::Query::new(atlas)?;
+    if !query.unprojected_lsoas().is_empty() {
+        tracing::warn!(
+            "{} LSOA(s) lie outside the OSTN15 grid and are left out of site reports: {}",
+            query.unprojected_lsoas().len(),
+            query.unprojected_lsoas().join(", ")
+        );
+    }
     let areas_dir = areas.unwrap_or_else(|| dir.join("areas"));
     let custom_areas = site::load_custom_areas(&query, &areas_dir)?;
     tracing::info!(

@@ -181,6 +181,11 @@ impl Query {
         })
     }
 
+    /// LSOAs left out of site reports because the OSTN15 grid does not reach them.
+    pub fn unprojected_lsoas(&self) -> &[String] {
+        &self.sites.unprojected
+    }
+
     /// Parse a geography name, as a 400 when unknown.
     pub fn geography(&self, name: &str) -> Result<Geography, QueryError> {
         let g: Geography = name
