@@ -60,6 +60,9 @@ enum Command {
         /// Highest zoom served.
         #[arg(long, env = "EQUIMAP_MAX_ZOOM", default_value_t = 16, value_parser = clap::value_parser!(u8).range(0..=22))]
         max_zoom: u8,
+        /// The web map's built files.
+        #[arg(long, env = "EQUIMAP_WEB", default_value = "web/dist")]
+        web: PathBuf,
     },
     /// Build vector tiles.
     Tiles {
@@ -151,6 +154,7 @@ fn run(cmd: Command) -> anyhow::Result<()> {
             tiles,
             tile_cache_mb,
             max_zoom,
+            web,
         } => serve(
             &atlas,
             addr,
@@ -158,6 +162,7 @@ fn run(cmd: Command) -> anyhow::Result<()> {
             tiles.as_deref(),
             tile_cache_mb,
             max_zoom,
+            &web,
         ),
         Command::Tiles {
             command:
@@ -200,9 +205,10 @@ fn serve(
     dir: &std::path::Path,
     addr: SocketAddr,
     areas: Option<PathBuf>,
-    tiles: Option<&std::path::Path>,
+    tiles_archive: Option<&std::path::Path>,
     tile_cache_mb: usize,
     max_zoom: u8,
+    web_dir: &std::path::Path,
 ) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -233,7 +239,7 @@ fn serve(
         max_zoom,
         ..Default::default()
     };
-    let source = if let Some(path) = tiles {
+    let source = if let Some(path) = tiles_archive {
         let reader = equimap_pmtiles::PmTilesReader::open(path)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         let name = path
@@ -254,10 +260,41 @@ fn serve(
         equimap_server::tiles::TileSource::Atlas(Box::new(t))
     };
     let tiles = Some(equimap_server::tiles::TileService::new(source, config));
+    let web = equimap_server::web::WebAssets::load(&web_dir)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", web_dir.display()))?;
+    if web.is_empty() {
+        tracing::warn!(
+            "no web map files in {}: run `npm ci && npm run build` in web/ (only the API and tiles are served)",
+            web_dir.display()
+        );
+    } else {
+        tracing::info!("web map: {} files from {}", web.len(), web_dir.display());
+    }
+    let mut archives = std::collections::BTreeMap::new();
+    for path in [
+        tiles_archive.map(std::path::Path::to_path_buf),
+        Some(std::path::PathBuf::from("tiles/leeds.pmtiles")),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if path.is_file()
+            && let Some(stem) = path.file_stem()
+        {
+            let bytes =
+                std::fs::read(&path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            archives.insert(
+                stem.to_string_lossy().into_owned(),
+                axum::body::Bytes::from(bytes),
+            );
+        }
+    }
     let state = Arc::new(equimap_server::AppState {
         query,
         custom_areas,
         tiles,
+        web,
+        archives,
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

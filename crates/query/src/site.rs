@@ -57,13 +57,12 @@ impl SiteIndex {
                 // An area the OSTN15 grid does not cover (the Isles of Scilly lie just south
                 // of lonlat_bng's grid) cannot be measured in metres here: it is kept out of
                 // site reports and listed, rather than stopping the server.
-                let mp = match equimap_crs::geometry_to_bng(&geo::Geometry::MultiPolygon(a.geometry.clone())) {
-                    Ok(geo::Geometry::MultiPolygon(mp)) => mp,
-                    _ => {
-                        unprojected.push(a.code.clone());
-                        lsoas.push((MultiPolygon(Vec::new()), 0.0));
-                        continue;
-                    }
+                let Ok(geo::Geometry::MultiPolygon(mp)) =
+                    equimap_crs::geometry_to_bng(&geo::Geometry::MultiPolygon(a.geometry.clone()))
+                else {
+                    unprojected.push(a.code.clone());
+                    lsoas.push((MultiPolygon(Vec::new()), 0.0));
+                    continue;
                 };
                 if let Some(r) = mp.bounding_rect() {
                     entries.push(Entry {

@@ -11,6 +11,7 @@ pub mod openapi;
 mod params;
 mod tile_routes;
 pub mod tiles;
+pub mod web;
 
 use std::sync::Arc;
 
@@ -32,6 +33,23 @@ pub struct AppState {
     pub custom_areas: Vec<CustomArea>,
     /// Vector tiles, when served.
     pub tiles: Option<tiles::TileService>,
+    /// The web map's files.
+    pub web: web::WebAssets,
+    /// PMTiles archives served whole (with range requests) at `/tiles/{name}.pmtiles`.
+    pub archives: std::collections::BTreeMap<String, axum::body::Bytes>,
+}
+
+impl AppState {
+    /// A state with no tiles, web files or archives; set the fields to add them.
+    pub fn new(query: Query) -> Self {
+        Self {
+            query,
+            custom_areas: Vec::new(),
+            tiles: None,
+            web: web::WebAssets::default(),
+            archives: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 /// Every route: method and path (axum syntax, which is also OpenAPI's).
@@ -87,8 +105,9 @@ pub fn router(state: Arc<AppState>) -> Router {
             r = r.route(path, h);
         }
     }
-    r.fallback(not_found)
+    r.fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }
 
@@ -109,8 +128,53 @@ async fn openapi_doc() -> Json<Value> {
     Json(openapi::document())
 }
 
-async fn not_found(uri: axum::http::Uri) -> ApiError {
-    ApiError::NotFound(format!("no route for {}", uri.path()))
+/// Anything not routed: the web map's files for GET, else a JSON 404.
+async fn fallback(
+    State(s): State<Arc<AppState>>,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let path = uri.path();
+    if (method == axum::http::Method::GET || method == axum::http::Method::HEAD)
+        && !path.starts_with("/api/")
+        && !path.starts_with("/tiles/")
+        && let Some(r) = s.web.respond(path, &headers)
+    {
+        return r;
+    }
+    ApiError::NotFound(format!("no route for {path}")).into_response()
+}
+
+/// Headers every response carries. The policy allows our own origin only: the map fetches
+/// nothing from anywhere else.
+async fn security_headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if h.get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+    {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(web::CSP),
+        );
+    }
+    res
 }
 
 async fn method_not_allowed(

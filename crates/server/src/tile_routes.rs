@@ -93,6 +93,17 @@ pub async fn tilejson(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    if let Some(name) = file.strip_suffix(".pmtiles") {
+        return s
+            .archives
+            .get(name)
+            .map(|bytes| crate::web::ranged(bytes, "application/vnd.pmtiles", &headers))
+            .ok_or_else(|| {
+                ApiError::NotFound(format!(
+                    "no archive {file:?}; build one with `equimap tiles build`"
+                ))
+            });
+    }
     let svc = service(&s)?;
     let name = file.strip_suffix(".json").ok_or_else(|| {
         ApiError::NotFound(format!(

@@ -29,9 +29,9 @@ fn state() -> Arc<AppState> {
                 equimap_server::tiles::TileConfig::default(),
             ));
             Arc::new(AppState {
-                query,
                 custom_areas,
                 tiles,
+                ..AppState::new(query)
             })
         })
         .clone()

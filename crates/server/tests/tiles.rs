@@ -26,9 +26,8 @@ fn state() -> Arc<AppState> {
             TileConfig::default(),
         ));
         Arc::new(AppState {
-            query,
-            custom_areas: Vec::new(),
             tiles,
+            ..AppState::new(query)
         })
     })
     .clone()
