@@ -164,20 +164,17 @@ pub fn ranged(bytes: &Bytes, content_type: &'static str, headers: &HeaderMap) ->
         };
         (start <= end && end < len).then_some((start, end))
     });
-    match parsed {
-        Some((start, end)) => {
-            if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{len}")) {
-                h.insert(header::CONTENT_RANGE, v);
-            }
-            let slice = bytes
-                .slice(usize::try_from(start).unwrap_or(0)..usize::try_from(end + 1).unwrap_or(0));
-            (StatusCode::PARTIAL_CONTENT, h, slice).into_response()
+    if let Some((start, end)) = parsed {
+        if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{len}")) {
+            h.insert(header::CONTENT_RANGE, v);
         }
-        None => {
-            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
-                h.insert(header::CONTENT_RANGE, v);
-            }
-            (StatusCode::RANGE_NOT_SATISFIABLE, h).into_response()
+        let slice =
+            bytes.slice(usize::try_from(start).unwrap_or(0)..usize::try_from(end + 1).unwrap_or(0));
+        (StatusCode::PARTIAL_CONTENT, h, slice).into_response()
+    } else {
+        if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
+            h.insert(header::CONTENT_RANGE, v);
         }
+        (StatusCode::RANGE_NOT_SATISFIABLE, h).into_response()
     }
 }
