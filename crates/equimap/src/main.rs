@@ -260,7 +260,7 @@ fn serve(
         equimap_server::tiles::TileSource::Atlas(Box::new(t))
     };
     let tiles = Some(equimap_server::tiles::TileService::new(source, config));
-    let web = equimap_server::web::WebAssets::load(&web_dir)
+    let web = equimap_server::web::WebAssets::load(web_dir)
         .map_err(|e| anyhow::anyhow!("{}: {e}", web_dir.display()))?;
     if web.is_empty() {
         tracing::warn!(
