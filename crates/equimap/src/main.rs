@@ -63,6 +63,15 @@ enum Command {
         /// The web map's built files.
         #[arg(long, env = "EQUIMAP_WEB", default_value = "web/dist")]
         web: PathBuf,
+        /// Site reports and custom areas computed at once.
+        #[arg(long, env = "EQUIMAP_SITE_CONCURRENCY", default_value_t = 2)]
+        site_concurrency: usize,
+        /// Site reports allowed to wait; beyond this a 503 with Retry-After.
+        #[arg(long, env = "EQUIMAP_SITE_QUEUE", default_value_t = 16)]
+        site_queue: u64,
+        /// Longest a site report may take, queue included, in seconds.
+        #[arg(long, env = "EQUIMAP_SITE_TIMEOUT_S", default_value_t = 20)]
+        site_timeout_s: u64,
     },
     /// Build vector tiles.
     Tiles {
@@ -155,6 +164,9 @@ fn run(cmd: Command) -> anyhow::Result<()> {
             tile_cache_mb,
             max_zoom,
             web,
+            site_concurrency,
+            site_queue,
+            site_timeout_s,
         } => serve(
             &atlas,
             addr,
@@ -163,6 +175,11 @@ fn run(cmd: Command) -> anyhow::Result<()> {
             tile_cache_mb,
             max_zoom,
             &web,
+            equimap_server::ops::Limits::new(
+                site_concurrency,
+                site_queue,
+                std::time::Duration::from_secs(site_timeout_s),
+            ),
         ),
         Command::Tiles {
             command:
@@ -195,12 +212,73 @@ fn run(cmd: Command) -> anyhow::Result<()> {
     }
 }
 
+/// Build the web map with npm when its output is missing or older than its sources, so that
+/// `cargo run --release -- serve` on a fresh clone serves the map. Without npm, or if the build
+/// fails, the server still starts and serves the API and tiles, and says why the map is missing.
+fn ensure_web_built(dist: &std::path::Path) {
+    let Some(web) = dist.parent().filter(|w| w.join("package.json").is_file()) else {
+        return;
+    };
+    let newest = |dir: &std::path::Path| -> Option<std::time::SystemTime> {
+        let mut stack = vec![dir.to_path_buf()];
+        let mut newest = None;
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).ok()?.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Ok(m) = e.metadata().and_then(|m| m.modified()) {
+                    newest = newest.max(Some(m));
+                }
+            }
+        }
+        newest
+    };
+    let built = std::fs::metadata(dist.join("index.html"))
+        .and_then(|m| m.modified())
+        .ok();
+    let sources = [
+        newest(&web.join("src")),
+        std::fs::metadata(web.join("index.html"))
+            .and_then(|m| m.modified())
+            .ok(),
+        std::fs::metadata(web.join("config.js"))
+            .and_then(|m| m.modified())
+            .ok(),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    if built.is_some() && built >= sources {
+        return;
+    }
+    tracing::info!(
+        "building the web map in {} (npm ci, npm run build)…",
+        web.display()
+    );
+    let run = |args: &[&str]| {
+        std::process::Command::new("npm")
+            .args(args)
+            .current_dir(web)
+            .status()
+    };
+    let needs_install = !web.join("node_modules").is_dir();
+    let ok = (!needs_install || run(&["ci", "--no-audit", "--no-fund"]).is_ok_and(|s| s.success()))
+        && run(&["run", "build"]).is_ok_and(|s| s.success());
+    if !ok {
+        tracing::warn!(
+            "could not build the web map (is Node/npm installed?); serving the API and tiles only"
+        );
+    }
+}
+
 /// Print to standard output; a closed pipe (`equimap inspect | head`) is not an error.
 fn emit(text: &str) {
     use std::io::Write;
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
+#[allow(clippy::too_many_arguments)] // one per `serve` flag group, all from clap
 fn serve(
     dir: &std::path::Path,
     addr: SocketAddr,
@@ -209,6 +287,7 @@ fn serve(
     tile_cache_mb: usize,
     max_zoom: u8,
     web_dir: &std::path::Path,
+    limits: equimap_server::ops::Limits,
 ) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -260,6 +339,7 @@ fn serve(
         equimap_server::tiles::TileSource::Atlas(Box::new(t))
     };
     let tiles = Some(equimap_server::tiles::TileService::new(source, config));
+    ensure_web_built(web_dir);
     let web = equimap_server::web::WebAssets::load(web_dir)
         .map_err(|e| anyhow::anyhow!("{}: {e}", web_dir.display()))?;
     if web.is_empty() {
@@ -290,11 +370,12 @@ fn serve(
         }
     }
     let state = Arc::new(equimap_server::AppState {
-        query,
         custom_areas,
         tiles,
         web,
         archives,
+        limits,
+        ..equimap_server::AppState::new(query)
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

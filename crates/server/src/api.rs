@@ -287,12 +287,13 @@ pub async fn site(State(s): State<Arc<AppState>>, p: Params, body: Body) -> ApiR
     let format = format_of(&p, &["json", "csv", "geojson"])?;
     let crs = p.opt("crs").map(str::to_owned);
     let state = s.clone();
-    let report = tokio::task::spawn_blocking(move || {
-        let site = equimap_query::site::parse_site(&bytes, crs.as_deref())?;
-        state.query.site_report(&site, &buffers)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("site report failed: {e}")))??;
+    let report = s
+        .limits
+        .run(move || {
+            let site = equimap_query::site::parse_site(&bytes, crs.as_deref())?;
+            state.query.site_report(&site, &buffers)
+        })
+        .await??;
     Ok(match format.as_str() {
         "csv" => csv_response("site-report.csv", crate::export::site_csv(&report)),
         "geojson" => geojson_response(&crate::export::site_geojson(&s.query, &report)),
@@ -306,9 +307,10 @@ pub async fn custom_area(State(s): State<Arc<AppState>>, body: Body) -> ApiResul
     let spec: CustomAreaSpec = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::BadRequest(format!("malformed custom area: {e}")))?;
     let state = s.clone();
-    let out = tokio::task::spawn_blocking(move || state.query.custom_area(&spec))
-        .await
-        .map_err(|e| ApiError::Internal(format!("custom area failed: {e}")))??;
+    let out = s
+        .limits
+        .run(move || state.query.custom_area(&spec))
+        .await??;
     Ok(Json(out).into_response())
 }
 

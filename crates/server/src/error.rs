@@ -16,6 +16,9 @@ pub enum ApiError {
     /// Something failed on our side.
     #[error("{0}")]
     Internal(String),
+    /// Too many expensive requests at once, or one took too long: try again later.
+    #[error("{0}")]
+    Busy(String),
 }
 
 impl ApiError {
@@ -24,6 +27,7 @@ impl ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }

@@ -8,6 +8,7 @@ mod api;
 mod error;
 pub mod export;
 pub mod openapi;
+pub mod ops;
 mod params;
 mod tile_routes;
 pub mod tiles;
@@ -37,6 +38,10 @@ pub struct AppState {
     pub web: web::WebAssets,
     /// PMTiles archives served whole (with range requests) at `/tiles/{name}.pmtiles`.
     pub archives: std::collections::BTreeMap<String, axum::body::Bytes>,
+    /// Request counters for `/metrics`.
+    pub metrics: ops::Metrics,
+    /// Bounds on concurrent site reports.
+    pub limits: ops::Limits,
 }
 
 impl AppState {
@@ -48,6 +53,8 @@ impl AppState {
             tiles: None,
             web: web::WebAssets::default(),
             archives: std::collections::BTreeMap::new(),
+            metrics: ops::Metrics::default(),
+            limits: ops::Limits::default(),
         }
     }
 }
@@ -55,6 +62,8 @@ impl AppState {
 /// Every route: method and path (axum syntax, which is also OpenAPI's).
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
     ("GET", "/api/openapi.json"),
     ("GET", "/api/indicators"),
     ("GET", "/api/point"),
@@ -75,7 +84,9 @@ pub const ROUTES: &[(&str, &str)] = &[
 
 fn handler(method: &str, path: &str) -> Option<MethodRouter<Arc<AppState>>> {
     Some(match (method, path) {
-        ("GET", "/healthz") => get(healthz),
+        // The server binds only after the atlas has loaded, so live means ready.
+        ("GET", "/healthz" | "/readyz") => get(healthz),
+        ("GET", "/metrics") => get(ops::metrics),
         ("GET", "/api/openapi.json") => get(openapi_doc),
         ("GET", "/api/indicators") => get(api::indicators),
         ("GET", "/api/point") => get(api::point),
@@ -108,6 +119,10 @@ pub fn router(state: Arc<AppState>) -> Router {
     r.fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::observe,
+        ))
         .with_state(state)
 }
 

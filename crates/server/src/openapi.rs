@@ -71,6 +71,8 @@ pub fn document() -> Value {
     let csv_ok = json!({ "description": "CSV, with attribution in leading `#` lines", "content": { "text/csv": { "schema": { "type": "string" } } } });
     let paths = json!({
         "/healthz": { "get": op("Liveness, with the atlas loaded", &[], json_ok("Healthy", &object(&["status", "atlas"])), &[]) },
+        "/readyz": { "get": op("Readiness: the atlas is loaded (the server binds only after loading it)", &[], json_ok("Ready", &object(&["status", "atlas"])), &[]) },
+        "/metrics": { "get": { "summary": "Prometheus metrics: requests and latency per route, tile cache, atlas version", "responses": { "200": { "description": "Prometheus text", "content": { "text/plain": { "schema": { "type": "string" } } } } } } },
         "/api/openapi.json": { "get": op("This document", &[], json_ok("OpenAPI 3.1", &object(&["openapi", "paths"])), &[]) },
         "/api/indicators": { "get": op("The indicator catalogue with district and England reference values", &[], json_ok("Catalogue", &object(&["indicators", "attribution"])), &[]) },
         "/api/point": { "get": op("The areas at every geography containing a point, with headline indicators", &lonlat, json_ok("Areas", &object(&["areas"])), &["400", "404"]) },
