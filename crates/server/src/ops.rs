@@ -147,7 +147,13 @@ pub async fn observe(
     let secs = started.elapsed().as_secs_f64();
     let status = res.status().as_u16();
     state.metrics.record(&method, &route, status, secs);
-    tracing::info!(request_id = %id, %method, %path, status, ms = secs * 1000.0, "request");
+    // Access lines at debug (RUST_LOG=equimap_server=debug) keep a busy tile server quiet;
+    // server errors are always logged.
+    if status >= 500 {
+        tracing::warn!(request_id = %id, %method, %path, status, ms = secs * 1000.0, "request failed");
+    } else {
+        tracing::debug!(request_id = %id, %method, %path, status, ms = secs * 1000.0, "request");
+    }
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert("x-request-id", v);
     }
