@@ -1,8 +1,6 @@
 //! Operations: request ids and logs, Prometheus metrics, readiness, and the bound on
 //! concurrent site reports.
 
-use std::collections::BTreeMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -16,34 +14,60 @@ const BUCKETS: [f64; 10] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5,
 ];
 
+/// Lock-free counters for one route: requests, 5xx, total microseconds and histogram buckets.
 #[derive(Default)]
 struct RouteStats {
-    count: u64,
-    errors: u64,
-    sum: f64,
-    buckets: [u64; BUCKETS.len()],
+    count: AtomicU64,
+    errors: AtomicU64,
+    micros: AtomicU64,
+    buckets: [AtomicU64; BUCKETS.len()],
 }
 
-/// Request counters by route.
-#[derive(Default)]
+/// Request counters by route: one slot per entry of [`crate::ROUTES`], plus one for the rest.
 pub struct Metrics {
-    routes: Mutex<BTreeMap<(String, String), RouteStats>>,
+    routes: Vec<RouteStats>,
     next_id: AtomicU64,
 }
 
+impl Default for Metrics {
+    fn default() -> Self {
+        Self {
+            routes: (0..=crate::ROUTES.len())
+                .map(|_| RouteStats::default())
+                .collect(),
+            next_id: AtomicU64::new(0),
+        }
+    }
+}
+
+fn label(i: usize) -> (&'static str, &'static str) {
+    crate::ROUTES.get(i).copied().unwrap_or(("ANY", "other"))
+}
+
 impl Metrics {
-    fn record(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        if let Ok(mut m) = self.routes.lock() {
-            let e = m.entry((method.to_owned(), route.to_owned())).or_default();
-            e.count += 1;
-            if status >= 500 {
-                e.errors += 1;
-            }
-            e.sum += seconds;
-            for (i, b) in BUCKETS.iter().enumerate() {
-                if seconds <= *b {
-                    e.buckets[i] += 1;
-                }
+    fn slot(method: &axum::http::Method, route: Option<&str>) -> usize {
+        route
+            .and_then(|r| {
+                crate::ROUTES
+                    .iter()
+                    .position(|(m, p)| *p == r && *m == method.as_str())
+            })
+            .unwrap_or(crate::ROUTES.len())
+    }
+
+    fn record(&self, slot: usize, status: u16, seconds: f64) {
+        let Some(e) = self.routes.get(slot) else {
+            return;
+        };
+        e.count.fetch_add(1, Ordering::Relaxed);
+        if status >= 500 {
+            e.errors.fetch_add(1, Ordering::Relaxed);
+        }
+        e.micros
+            .fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
+        for (i, b) in BUCKETS.iter().enumerate() {
+            if seconds <= *b {
+                e.buckets[i].fetch_add(1, Ordering::Relaxed);
             }
         }
     }
@@ -52,58 +76,63 @@ impl Metrics {
     pub fn render(&self, extra: &str) -> String {
         use std::fmt::Write;
         let mut out = String::new();
+        let used: Vec<(usize, &RouteStats)> = self
+            .routes
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.count.load(Ordering::Relaxed) > 0)
+            .collect();
         let _ = writeln!(
             out,
             "# HELP equimap_requests_total HTTP requests by route.\n# TYPE equimap_requests_total counter"
         );
-        let routes = self
-            .routes
-            .lock()
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| (k.clone(), (v.count, v.errors, v.sum, v.buckets)))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default();
-        for ((m, r), (count, _, _, _)) in &routes {
+        for (i, r) in &used {
+            let (m, p) = label(*i);
             let _ = writeln!(
                 out,
-                "equimap_requests_total{{method=\"{m}\",route=\"{r}\"}} {count}"
+                "equimap_requests_total{{method=\"{m}\",route=\"{p}\"}} {}",
+                r.count.load(Ordering::Relaxed)
             );
         }
         let _ = writeln!(
             out,
             "# HELP equimap_server_errors_total Responses with status 5xx by route.\n# TYPE equimap_server_errors_total counter"
         );
-        for ((m, r), (_, errors, _, _)) in &routes {
+        for (i, r) in &used {
+            let (m, p) = label(*i);
             let _ = writeln!(
                 out,
-                "equimap_server_errors_total{{method=\"{m}\",route=\"{r}\"}} {errors}"
+                "equimap_server_errors_total{{method=\"{m}\",route=\"{p}\"}} {}",
+                r.errors.load(Ordering::Relaxed)
             );
         }
         let _ = writeln!(
             out,
             "# HELP equimap_request_duration_seconds Request latency by route.\n# TYPE equimap_request_duration_seconds histogram"
         );
-        for ((m, r), (count, _, sum, buckets)) in &routes {
-            for (i, b) in BUCKETS.iter().enumerate() {
+        for (i, r) in &used {
+            let (m, p) = label(*i);
+            for (j, b) in BUCKETS.iter().enumerate() {
                 let _ = writeln!(
                     out,
-                    "equimap_request_duration_seconds_bucket{{method=\"{m}\",route=\"{r}\",le=\"{b}\"}} {}",
-                    buckets[i]
+                    "equimap_request_duration_seconds_bucket{{method=\"{m}\",route=\"{p}\",le=\"{b}\"}} {}",
+                    r.buckets[j].load(Ordering::Relaxed)
                 );
             }
+            let count = r.count.load(Ordering::Relaxed);
             let _ = writeln!(
                 out,
-                "equimap_request_duration_seconds_bucket{{method=\"{m}\",route=\"{r}\",le=\"+Inf\"}} {count}"
+                "equimap_request_duration_seconds_bucket{{method=\"{m}\",route=\"{p}\",le=\"+Inf\"}} {count}"
+            );
+            #[allow(clippy::cast_precision_loss)]
+            let sum = r.micros.load(Ordering::Relaxed) as f64 / 1e6;
+            let _ = writeln!(
+                out,
+                "equimap_request_duration_seconds_sum{{method=\"{m}\",route=\"{p}\"}} {sum}"
             );
             let _ = writeln!(
                 out,
-                "equimap_request_duration_seconds_sum{{method=\"{m}\",route=\"{r}\"}} {sum}"
-            );
-            let _ = writeln!(
-                out,
-                "equimap_request_duration_seconds_count{{method=\"{m}\",route=\"{r}\"}} {count}"
+                "equimap_request_duration_seconds_count{{method=\"{m}\",route=\"{p}\"}} {count}"
             );
         }
         out.push_str(extra);
@@ -119,12 +148,13 @@ pub async fn observe(
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let method = req.method().as_str().to_owned();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "other".to_owned(), |p| p.as_str().to_owned());
-    let id = req
+    let slot = Metrics::slot(
+        req.method(),
+        req.extensions()
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str),
+    );
+    let given = req
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
@@ -133,30 +163,29 @@ pub async fn observe(
                 && v.len() <= 64
                 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
-        .map_or_else(
-            || {
-                format!(
-                    "{:x}",
-                    state.metrics.next_id.fetch_add(1, Ordering::Relaxed)
-                )
-            },
-            str::to_owned,
-        );
-    let path = req.uri().path().to_owned();
+        .and_then(|v| HeaderValue::from_str(v).ok());
+    let id = given.unwrap_or_else(|| {
+        let n = state.metrics.next_id.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{n:x}")).unwrap_or(HeaderValue::from_static("0"))
+    });
+    let log = tracing::enabled!(tracing::Level::DEBUG);
+    let (method, path) = if log {
+        (req.method().to_string(), req.uri().path().to_owned())
+    } else {
+        (String::new(), String::new())
+    };
     let mut res = next.run(req).await;
     let secs = started.elapsed().as_secs_f64();
     let status = res.status().as_u16();
-    state.metrics.record(&method, &route, status, secs);
+    state.metrics.record(slot, status, secs);
     // Access lines at debug (RUST_LOG=equimap_server=debug) keep a busy tile server quiet;
     // server errors are always logged.
     if status >= 500 {
-        tracing::warn!(request_id = %id, %method, %path, status, ms = secs * 1000.0, "request failed");
-    } else {
-        tracing::debug!(request_id = %id, %method, %path, status, ms = secs * 1000.0, "request");
+        tracing::warn!(request_id = ?id, status, ms = secs * 1000.0, route = label(slot).1, "request failed");
+    } else if log {
+        tracing::debug!(request_id = ?id, %method, %path, status, ms = secs * 1000.0, "request");
     }
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert("x-request-id", v);
-    }
+    res.headers_mut().insert("x-request-id", id);
     res
 }
 
