@@ -138,7 +138,8 @@ impl AreaSet {
     }
 }
 
-fn kind_name(g: &Geometry<f64>) -> &'static str {
+/// The name of a geometry's type, for messages.
+pub fn kind_name(g: &Geometry<f64>) -> &'static str {
     match g {
         Geometry::Point(_) => "Point",
         Geometry::Line(_) => "Line",

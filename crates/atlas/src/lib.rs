@@ -27,7 +27,7 @@ mod geography;
 mod manifest;
 mod table;
 
-pub use area::{Area, AreaSet};
+pub use area::{Area, AreaSet, kind_name};
 pub use atlas::{Atlas, Coverage};
 pub use catalogue::{Catalogue, IndicatorDef, Kind, Level, Polarity, ReferenceValue, References};
 pub use error::AtlasError;

@@ -264,21 +264,7 @@ pub fn clean_lines(geom: &Geometry<f64>) -> std::result::Result<MultiLineString<
     Ok(MultiLineString(parts))
 }
 
-/// The name of a geometry type, for messages.
-pub fn type_name(g: &Geometry<f64>) -> &'static str {
-    match g {
-        Geometry::Point(_) => "Point",
-        Geometry::Line(_) => "Line",
-        Geometry::LineString(_) => "LineString",
-        Geometry::Polygon(_) => "Polygon",
-        Geometry::MultiPoint(_) => "MultiPoint",
-        Geometry::MultiLineString(_) => "MultiLineString",
-        Geometry::MultiPolygon(_) => "MultiPolygon",
-        Geometry::GeometryCollection(_) => "GeometryCollection",
-        Geometry::Rect(_) => "Rect",
-        Geometry::Triangle(_) => "Triangle",
-    }
-}
+pub use equimap_atlas::kind_name as type_name;
 
 /// Areas by code: name and cleaned boundary.
 pub type NamedAreas = BTreeMap<String, (String, MultiPolygon<f64>)>;

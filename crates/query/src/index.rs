@@ -4,9 +4,10 @@ use equimap_atlas::AreaSet;
 use geo::{BoundingRect, Intersects, Point};
 use rstar::{AABB, RTree, RTreeObject};
 
-struct Entry {
-    env: AABB<[f64; 2]>,
-    idx: usize,
+/// A bounding box in an R-tree and the index of the area it bounds.
+pub(crate) struct Entry {
+    pub env: AABB<[f64; 2]>,
+    pub idx: usize,
 }
 
 impl RTreeObject for Entry {

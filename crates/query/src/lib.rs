@@ -280,16 +280,7 @@ impl Query {
         if search::looks_like_postcode(&key) {
             // A postcode district or sector typed in full ("LS6", "LS6 1") is a place first.
             if let Some(&i) = self.search.postcode_places.get(&key) {
-                let p = &self.places[i];
-                hits.push(SearchHit {
-                    kind: HitKind::Place,
-                    label: p.name.clone(),
-                    detail: p.kind.replace('_', " "),
-                    lon: p.lon,
-                    lat: p.lat,
-                    area: None,
-                    within: self.within(p.lon, p.lat),
-                });
+                hits.push(self.place_hit(i));
             }
             for (_, i) in self
                 .search
@@ -352,19 +343,24 @@ impl Query {
                     within: Vec::new(),
                 });
             } else if let Some(i) = e.place {
-                let p = &self.places[i];
-                hits.push(SearchHit {
-                    kind: HitKind::Place,
-                    label: p.name.clone(),
-                    detail: p.kind.replace('_', " "),
-                    lon: p.lon,
-                    lat: p.lat,
-                    area: None,
-                    within: self.within(p.lon, p.lat),
-                });
+                hits.push(self.place_hit(i));
             }
         }
         Ok(hits)
+    }
+
+    /// A search result for a gazetteer place, with the areas containing it.
+    fn place_hit(&self, i: usize) -> SearchHit {
+        let p = &self.places[i];
+        SearchHit {
+            kind: HitKind::Place,
+            label: p.name.clone(),
+            detail: p.kind.replace('_', " "),
+            lon: p.lon,
+            lat: p.lat,
+            area: None,
+            within: self.within(p.lon, p.lat),
+        }
     }
 
     /// The nearest GP practices to a point, with straight-line distance.

@@ -12,7 +12,9 @@ pub use report::{LsoaShare, SiteReport, Zone, ZoneFigures};
 use equimap_atlas::{Atlas, Geography};
 use equimap_crs::Crs;
 use geo::{Area, BoundingRect, MultiPolygon};
-use rstar::{AABB, RTree, RTreeObject};
+use rstar::{AABB, RTree};
+
+use crate::index::Entry;
 
 use crate::QueryError;
 
@@ -22,18 +24,6 @@ pub const MAX_BUFFER_M: f64 = 5_000.0;
 pub const MAX_RINGS: usize = 5;
 /// Most vertices accepted in a site.
 pub const MAX_VERTICES: usize = 100_000;
-
-struct Entry {
-    env: AABB<[f64; 2]>,
-    idx: usize,
-}
-
-impl RTreeObject for Entry {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        self.env
-    }
-}
 
 /// LSOA 2021 boundaries projected to BNG once at start-up, with their areas and an R-tree.
 pub struct SiteIndex {

@@ -1,44 +1,23 @@
 //! Operations: metrics, request ids, readiness and the bound on expensive requests.
 
-use std::path::Path;
+mod common;
+
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use equimap_atlas::Atlas;
-use equimap_query::Query;
+use axum::http::StatusCode;
 use equimap_server::ops::Limits;
-use equimap_server::{ApiError, AppState, router};
-use tower::ServiceExt;
+use equimap_server::{ApiError, AppState};
 
 fn state() -> Arc<AppState> {
     static S: OnceLock<Arc<AppState>> = OnceLock::new();
-    S.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../boundaries");
-        Arc::new(AppState::new(
-            Query::new(Atlas::load(&dir).expect("atlas")).expect("query"),
-        ))
-    })
-    .clone()
+    S.get_or_init(|| Arc::new(AppState::new(common::query())))
+        .clone()
 }
 
 async fn get(uri: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, String) {
-    let mut req = Request::get(uri);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let res = router(state())
-        .oneshot(req.body(Body::empty()).expect("req"))
-        .await
-        .expect("res");
-    let (p, b) = res.into_parts();
-    (
-        p.status,
-        p.headers,
-        String::from_utf8_lossy(&axum::body::to_bytes(b, 1 << 22).await.expect("body"))
-            .into_owned(),
-    )
+    let (s, h, b) = common::get(state(), uri, headers).await;
+    (s, h, String::from_utf8_lossy(&b).into_owned())
 }
 
 #[tokio::test]

@@ -1,25 +1,22 @@
 //! Tiles over HTTP, decoded with an independent decoder (mvt-reader), against the atlas.
 
+mod common;
+
 use std::io::Read;
-use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use equimap_atlas::{Atlas, Geography};
-use equimap_query::Query;
+use axum::http::{StatusCode, header};
+use equimap_atlas::Geography;
+use equimap_server::AppState;
 use equimap_server::tiles::{TileConfig, TileService, TileSource};
-use equimap_server::{AppState, router};
 use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon, Rect};
 use mvt_reader::Reader;
 use mvt_reader::feature::Value;
-use tower::ServiceExt;
 
 fn state() -> Arc<AppState> {
     static S: OnceLock<Arc<AppState>> = OnceLock::new();
     S.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../boundaries");
-        let query = Query::new(Atlas::load(&dir).expect("atlas")).expect("query");
+        let query = common::query();
         let tiles = equimap_tiles::atlas::AtlasTiles::from_atlas(&query.atlas, 16).expect("tiles");
         let tiles = Some(TileService::new(
             TileSource::Atlas(Box::new(tiles)),
@@ -34,23 +31,7 @@ fn state() -> Arc<AppState> {
 }
 
 async fn get(uri: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let mut req = Request::get(uri);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let res = router(state())
-        .oneshot(req.body(Body::empty()).expect("req"))
-        .await
-        .expect("res");
-    let (parts, body) = res.into_parts();
-    (
-        parts.status,
-        parts.headers,
-        axum::body::to_bytes(body, 1 << 26)
-            .await
-            .expect("body")
-            .to_vec(),
-    )
+    common::get(state(), uri, headers).await
 }
 
 fn tile_of(lon: f64, lat: f64, z: u32) -> (u32, u32) {

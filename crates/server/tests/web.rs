@@ -1,15 +1,13 @@
 //! Static files: only what was loaded at start-up, with the right types, caching and headers.
 
-use std::path::Path;
+mod common;
+
 use std::sync::{Arc, OnceLock};
 
-use axum::body::{Body, Bytes};
-use axum::http::{Request, StatusCode, header};
-use equimap_atlas::Atlas;
-use equimap_query::Query;
+use axum::body::Bytes;
+use axum::http::{StatusCode, header};
+use equimap_server::AppState;
 use equimap_server::web::WebAssets;
-use equimap_server::{AppState, router};
-use tower::ServiceExt;
 
 fn state() -> Arc<AppState> {
     static S: OnceLock<(Arc<AppState>, tempfile::TempDir)> = OnceLock::new();
@@ -27,8 +25,7 @@ fn state() -> Arc<AppState> {
         )
         .expect("write");
         std::fs::write(web.path().join("app.css"), "body{margin:0}").expect("write");
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../boundaries");
-        let query = Query::new(Atlas::load(&dir).expect("atlas")).expect("query");
+        let query = common::query();
         let mut state = AppState::new(query);
         state.web = WebAssets::load(web.path()).expect("web");
         state
@@ -41,23 +38,7 @@ fn state() -> Arc<AppState> {
 }
 
 async fn get(uri: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let mut req = Request::get(uri);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let res = router(state())
-        .oneshot(req.body(Body::empty()).expect("req"))
-        .await
-        .expect("res");
-    let (p, b) = res.into_parts();
-    (
-        p.status,
-        p.headers,
-        axum::body::to_bytes(b, 1 << 20)
-            .await
-            .expect("body")
-            .to_vec(),
-    )
+    common::get(state(), uri, headers).await
 }
 
 #[tokio::test]
