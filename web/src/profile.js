@@ -1,0 +1,147 @@
+// The area profile panel: every indicator with unit, period and estimate flag; the area against
+// Leeds and England; where it sits on the Leeds inequality gradient; parents and children; CSV
+// download and an A4 print view.
+
+import { cachedJSON, qs } from './api.js';
+import { compareDots, decileStrip, gradientChart } from './charts.js';
+import { geoLabel, geoNoun } from './catalogue.js';
+import { escapeHtml as esc, formatValue, formatInt, isNum } from './format.js';
+
+const GRADIENT_KINDS = new Set(['score', 'share', 'years', 'count']);
+
+function gradientOptions(cat) {
+  return cat.list.filter(
+    (d) =>
+      GRADIENT_KINDS.has(d.kind) &&
+      d.levels.some((l) => l.geography === 'lsoa21') &&
+      !/^imd2025_(score|d1_|d12_)/.test(d.id) &&
+      !d.id.endsWith('_count') &&
+      !/_(l|u)ci95$/.test(d.id) &&
+      d.id !== 'population',
+  );
+}
+
+function areaLink(a, extra = '') {
+  return `<button type="button" class="link" data-geo="${esc(a.geography)}" data-code="${esc(a.code)}"${extra}>${esc(a.name || a.code)}</button>`;
+}
+
+function estimateBadge(i) {
+  return i.estimate ? ` <span class="badge est" title="${esc(i.method)}">estimate</span>` : '';
+}
+
+function indicatorRow(i, cat) {
+  const def = cat.get(i.id) || i;
+  const chart =
+    i.kind === 'decile' && isNum(i.value)
+      ? decileStrip(i.value, 10, { width: 120 })
+      : i.kind === 'quintile' && isNum(i.value)
+        ? decileStrip(i.value, 5, { width: 120 })
+        : i.kind !== 'rank' && i.kind !== 'percentile'
+          ? compareDots({ value: i.value, district: i.district?.value, england: i.england?.value, ind: def, districtName: i.district?.name || 'Leeds', width: 120 })
+          : '';
+  const ref = (r) => (r && isNum(r.value) ? esc(formatValue(r.value, def)) : `<span class="na" title="${esc(r?.method || 'no reference value')}">–</span>`);
+  const rank = i.local_rank ? `<br><small>${formatInt(i.local_rank.rank)} of ${formatInt(i.local_rank.of)} in ${esc(i.district?.name || 'Leeds')}</small>` : '';
+  return `<tr data-indicator="${esc(i.id)}">
+    <th scope="row">${esc(i.label)}${estimateBadge(i)}<br><small>${esc(i.unit)} · ${esc(i.period)}</small></th>
+    <td class="num value">${esc(formatValue(i.value, def))}${rank}</td>
+    <td class="num">${ref(i.district)}</td>
+    <td class="num">${ref(i.england)}</td>
+    <td class="chartcell">${chart}</td>
+  </tr>`;
+}
+
+export function renderProfile(app, p, { context = null } = {}) {
+  const cat = app.cat;
+  const g = p.area.geography;
+  const byTheme = new Map();
+  for (const i of p.indicators) {
+    const t = i.theme || 'Other';
+    if (!byTheme.has(t)) byTheme.set(t, []);
+    byTheme.get(t).push(i);
+  }
+  const parents = p.parents.length
+    ? `<p><strong>Part of:</strong> ${p.parents.map((a) => `${areaLink(a)} <span class="muted">(${esc(geoNoun(a.geography))})</span>`).join(', ')}</p>`
+    : '';
+  const children = Object.entries(p.children || {})
+    .filter(([, list]) => list.length)
+    .map(
+      ([cg, list]) => `<details class="children"><summary>Contains ${list.length} ${esc(geoLabel(cg))} area${list.length === 1 ? '' : 's'}</summary>
+        <ul class="cols">${list.map((a) => `<li>${areaLink(a)}</li>`).join('')}</ul></details>`,
+    )
+    .join('');
+  const ctx = context
+    ? `<div class="context" role="note"><strong>${esc(context.label)}</strong> ${esc(context.detail || '')}<br>${context.within
+        .filter((w) => ['lsoa21', 'msoa21', 'ward'].includes(w.geography))
+        .map((w) => `${esc(geoLabel(w.geography))}: ${areaLink(w)}`)
+        .join(' · ')}</div>`
+    : '';
+
+  const tables = [...byTheme.entries()]
+    .map(
+      ([theme, rows]) => `<div class="table-wrap" role="region" aria-label="${esc(theme)} indicators" tabindex="0">
+      <table class="indicators">
+        <caption>${esc(theme)}</caption>
+        <thead><tr><th scope="col">Indicator</th><th scope="col" class="num">This area</th><th scope="col" class="num">${esc(cat.districtName)}</th><th scope="col" class="num">England</th><th scope="col"><span class="sr-only">Chart: </span>Compared</th></tr></thead>
+        <tbody>${rows.map((i) => indicatorRow(i, cat)).join('')}</tbody>
+      </table></div>`,
+    )
+    .join('');
+
+  const options = gradientOptions(cat);
+  const current = app.state.layer;
+  const gDefault = options.some((o) => o.id === current) ? current : options.some((o) => o.id === 'le_female') ? 'le_female' : options[0]?.id;
+
+  const csvUrl = `api/areas/${encodeURIComponent(g)}/${encodeURIComponent(p.area.code)}.csv`;
+  const attribution = (p.attribution || []).map((a) => `<li>${esc(a)}</li>`).join('');
+
+  return `<article class="profile" data-geography="${esc(g)}" data-code="${esc(p.area.code)}">
+    <p class="kicker">${esc(geoLabel(g))} · <span class="code">${esc(p.area.code)}</span></p>
+    <h2 id="panel-title" tabindex="-1">${esc(p.area.name)}</h2>
+    ${ctx}
+    <div class="actions no-print">
+      <button type="button" class="btn" data-action="zoom">Zoom to area</button>
+      <a class="btn" href="${csvUrl}" download>Download CSV</a>
+      <button type="button" class="btn" data-action="print">Print profile</button>
+    </div>
+    <img class="print-map" alt="Map of ${esc(p.area.name)} and its surroundings">
+    <section aria-labelledby="where-h"><h3 id="where-h">Where it is</h3>${parents}${children || ''}</section>
+    <section aria-labelledby="gradient-h" class="gradient-section">
+      <h3 id="gradient-h">On the ${esc(cat.districtName)} inequality gradient</h3>
+      <p class="muted">Mean for the ${esc(cat.districtName)} LSOAs in each national IMD 2025 decile (population-weighted). The shaded column is this area’s decile; the pink dashed line is this area’s value, the black dotted line ${esc(cat.districtName)}’s.</p>
+      <label class="inline no-print">Indicator <select data-role="gradient-indicator">${options
+        .map((o) => `<option value="${esc(o.id)}"${o.id === gDefault ? ' selected' : ''}>${esc(o.label)}</option>`)
+        .join('')}</select></label>
+      <div data-role="gradient" aria-live="polite"></div>
+    </section>
+    <section aria-labelledby="ind-h"><h3 id="ind-h">All indicators</h3>
+      <p class="muted">“Estimate” marks values made for this geography from another one (hover or focus the badge for the method). Ranks, deciles and percentiles have no ${esc(cat.districtName)} or England value.</p>
+      ${tables}
+    </section>
+    <section class="attribution-list" aria-labelledby="attr-h"><h3 id="attr-h">Sources and attribution</h3><ul>${attribution}</ul></section>
+  </article>`;
+}
+
+export async function drawGradient(app, root, p, indicatorId) {
+  const holder = root.querySelector('[data-role="gradient"]');
+  if (!holder || !indicatorId) return;
+  const ind = app.cat.get(indicatorId);
+  holder.innerHTML = '<p class="muted">Loading…</p>';
+  try {
+    const gr = await cachedJSON(`api/gradient?${qs({ indicator: indicatorId, by: 'imd2025_decile' })}`);
+    const mine = p.indicators.find((i) => i.id === indicatorId);
+    const dec = p.indicators.find((i) => i.id === 'imd2025_decile');
+    const html = gradientChart(gr, ind, {
+      decile: dec && isNum(dec.value) ? Math.round(dec.value) : null,
+      areaValue: mine?.value,
+      areaName: p.area.name,
+      districtValue: mine?.district?.value ?? app.cat.reference(indicatorId, 'district')?.value,
+      districtName: app.cat.districtName,
+    });
+    const gap = isNum(gr.gap_absolute)
+      ? `<p class="small">Gap between deciles 10 and 1: ${esc(formatValue(gr.gap_absolute, { ...ind, kind: ind.kind === 'share' ? 'share' : ind.kind }))}; slope index of inequality ${esc(formatValue(gr.sii, ind))}.${gr.estimate ? ' <span class="badge est">estimate</span>' : ''}</p>`
+      : '';
+    holder.innerHTML = html + gap;
+  } catch (e) {
+    holder.innerHTML = `<p class="error">Could not load the gradient: ${esc(e.message)}</p>`;
+  }
+}

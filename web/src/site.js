@@ -1,0 +1,378 @@
+// The planner's site tool: draw a polygon on the map (a small click-to-add-corners tool, with a
+// keyboard route: "add corner at map centre") or upload a GeoJSON file (WGS84 or British National
+// Grid; the server detects which), choose buffer rings, and get the site report from
+// POST /api/site: rings on the map, tables, a chart, CSV and GeoJSON downloads and a print view.
+
+import { post, qs, saveBlob } from './api.js';
+import { decileStack } from './charts.js';
+import { escapeHtml as esc, formatFixed, formatInt, formatPct, isNum } from './format.js';
+
+const BUFFERS = [200, 400, 800, 1600];
+const DEFAULT_BUFFERS = [400, 800];
+const EMPTY = { type: 'FeatureCollection', features: [] };
+
+export class SiteTool {
+  constructor(app) {
+    this.app = app;
+    this.map = app.map;
+    this.vertices = [];
+    this.drawing = false;
+    this.body = null; // the request body (GeoJSON text)
+    this.bodyName = null;
+    this.report = null;
+    this.onClick = this.onClick.bind(this);
+    this.onKey = this.onKey.bind(this);
+    this.onDblClick = this.onDblClick.bind(this);
+  }
+
+  render() {
+    const boxes = BUFFERS.map(
+      (b) => `<label class="check"><input type="checkbox" name="buffer" value="${b}"${DEFAULT_BUFFERS.includes(b) ? ' checked' : ''}> ${b >= 1000 ? `${b / 1000} km` : `${b} m`}</label>`,
+    ).join('');
+    return `<article class="site">
+      <h2 id="panel-title" tabindex="-1">Site report</h2>
+      <p>Who lives in and around a site: residents by deprivation decile, IMD score, life expectancy and GP practices, for the site and buffer rings around it.</p>
+      <section aria-labelledby="site-input-h" class="no-print">
+        <h3 id="site-input-h">1. The site</h3>
+        <div class="actions">
+          <button type="button" class="btn" data-site="draw" aria-pressed="false">Draw on map</button>
+          <button type="button" class="btn" data-site="centre" disabled>Add corner at map centre</button>
+          <button type="button" class="btn" data-site="finish" disabled>Finish shape</button>
+          <button type="button" class="btn" data-site="clear">Clear</button>
+        </div>
+        <p class="muted small" id="draw-help">Click the map to add corners; click the first corner, double-click or press Enter to close the shape. Backspace removes the last corner, Escape stops. With a keyboard: move the map with the arrow keys and use “Add corner at map centre”.</p>
+        <p class="small"><label for="site-file">Or upload a GeoJSON file</label> (Polygon, MultiPolygon, Feature or FeatureCollection; WGS84 or British National Grid):<br>
+          <input type="file" id="site-file" accept=".geojson,.json,application/geo+json,application/json"></p>
+        <p class="status" data-site="input-status" role="status"></p>
+      </section>
+      <section aria-labelledby="site-buf-h" class="no-print">
+        <h3 id="site-buf-h">2. Buffer rings</h3>
+        <fieldset class="buffers"><legend class="sr-only">Buffer distances around the site</legend>${boxes}</fieldset>
+        <p class="small"><label for="site-buffers-other">Other distances in metres, comma-separated</label><br>
+          <input type="text" id="site-buffers-other" inputmode="numeric" pattern="[0-9, ]*" placeholder="e.g. 300, 1200" size="16"></p>
+        <button type="button" class="btn primary" data-site="run" disabled>Run site report</button>
+      </section>
+      <div data-site="result" aria-live="polite"></div>
+    </article>`;
+  }
+
+  attach(root) {
+    this.root = root;
+    root.querySelector('[data-site="draw"]').addEventListener('click', () => (this.drawing ? this.stopDrawing() : this.startDrawing()));
+    root.querySelector('[data-site="centre"]').addEventListener('click', () => {
+      const c = this.map.getCenter();
+      this.addVertex([c.lng, c.lat]);
+    });
+    root.querySelector('[data-site="finish"]').addEventListener('click', () => this.finish());
+    root.querySelector('[data-site="clear"]').addEventListener('click', () => this.clear());
+    root.querySelector('[data-site="run"]').addEventListener('click', () => this.run());
+    root.querySelector('#site-file').addEventListener('change', (e) => this.upload(e.target.files[0]));
+    if (this.body) this.setInput(this.body, this.bodyName, { keepMap: true });
+    if (this.report) this.showReport();
+  }
+
+  status(msg) {
+    const el = this.root?.querySelector('[data-site="input-status"]');
+    if (el) el.textContent = msg;
+  }
+
+  buttons() {
+    if (!this.root) return;
+    const q = (s) => this.root.querySelector(`[data-site="${s}"]`);
+    q('draw').setAttribute('aria-pressed', String(this.drawing));
+    q('draw').textContent = this.drawing ? 'Stop drawing' : 'Draw on map';
+    q('centre').disabled = !this.drawing;
+    q('finish').disabled = !(this.drawing && this.vertices.length >= 3);
+    q('run').disabled = !this.body;
+  }
+
+  startDrawing() {
+    this.clearResult();
+    this.vertices = [];
+    this.body = null;
+    this.drawing = true;
+    this.app.drawing = true;
+    this.map.getCanvas().style.cursor = 'crosshair';
+    this.map.doubleClickZoom.disable();
+    this.map.on('click', this.onClick);
+    this.map.on('dblclick', this.onDblClick);
+    document.addEventListener('keydown', this.onKey);
+    this.updateDraft();
+    this.status('Drawing: click the map to add corners.');
+    this.buttons();
+  }
+
+  stopDrawing() {
+    this.drawing = false;
+    this.app.drawing = false;
+    this.map.getCanvas().style.cursor = '';
+    this.map.off('click', this.onClick);
+    this.map.off('dblclick', this.onDblClick);
+    document.removeEventListener('keydown', this.onKey);
+    setTimeout(() => this.map.doubleClickZoom.enable(), 300);
+    this.buttons();
+  }
+
+  onKey(e) {
+    if (!this.drawing) return;
+    const t = e.target;
+    if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
+    if (e.key === 'Enter' && this.vertices.length >= 3 && t?.tagName !== 'BUTTON') {
+      e.preventDefault();
+      this.finish();
+    } else if (e.key === 'Backspace') {
+      e.preventDefault();
+      this.vertices.pop();
+      this.updateDraft();
+      this.buttons();
+    } else if (e.key === 'Escape') {
+      this.stopDrawing();
+      this.vertices = [];
+      this.updateDraft();
+      this.status('Drawing stopped.');
+    }
+  }
+
+  onClick(e) {
+    const p = [e.lngLat.lng, e.lngLat.lat];
+    if (this.vertices.length >= 3) {
+      const first = this.map.project(this.vertices[0]);
+      if (Math.hypot(first.x - e.point.x, first.y - e.point.y) < 12) {
+        this.finish();
+        return;
+      }
+    }
+    this.addVertex(p);
+  }
+
+  onDblClick(e) {
+    e.preventDefault();
+    // The two clicks of a double-click each added a corner; drop the duplicate.
+    if (this.vertices.length >= 2) {
+      const a = this.map.project(this.vertices[this.vertices.length - 1]);
+      const b = this.map.project(this.vertices[this.vertices.length - 2]);
+      if (Math.hypot(a.x - b.x, a.y - b.y) < 6) this.vertices.pop();
+    }
+    if (this.vertices.length >= 3) this.finish();
+  }
+
+  addVertex(p) {
+    this.vertices.push(p);
+    this.updateDraft();
+    this.status(`${this.vertices.length} corner${this.vertices.length === 1 ? '' : 's'}${this.vertices.length >= 3 ? '; finish the shape when ready' : ''}.`);
+    this.buttons();
+  }
+
+  updateDraft(closed = false) {
+    const v = this.vertices;
+    const features = v.map((c) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: c } }));
+    if (v.length >= 3) {
+      features.push({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[...v, v[0]]] } });
+    } else if (v.length === 2) {
+      features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: v } });
+    }
+    if (closed) features.splice(0, v.length);
+    this.map.getSource('draft')?.setData({ type: 'FeatureCollection', features });
+  }
+
+  finish() {
+    if (this.vertices.length < 3) return;
+    this.stopDrawing();
+    const ring = [...this.vertices, this.vertices[0]];
+    const geojson = { type: 'Feature', properties: { name: 'Drawn site' }, geometry: { type: 'Polygon', coordinates: [ring] } };
+    this.updateDraft(true);
+    this.setInput(JSON.stringify(geojson), 'drawn site');
+  }
+
+  setInput(text, name, { keepMap = false } = {}) {
+    this.body = text;
+    this.bodyName = name;
+    this.status(`Site ready: ${name}. Choose buffer rings and run the report.`);
+    if (!keepMap && name !== 'drawn site') this.map.getSource('draft')?.setData(EMPTY);
+    this.buttons();
+  }
+
+  async upload(file) {
+    if (!file) return;
+    this.stopDrawing();
+    this.vertices = [];
+    this.updateDraft();
+    this.clearResult();
+    if (file.size > 5 * 1024 * 1024) {
+      this.status('The file is over 5 MB, the limit.');
+      return;
+    }
+    const text = await file.text();
+    try {
+      JSON.parse(text);
+    } catch {
+      this.status(`${file.name} is not JSON: choose a GeoJSON file.`);
+      return;
+    }
+    this.setInput(text, file.name);
+    this.run();
+  }
+
+  buffers() {
+    const ticked = [...this.root.querySelectorAll('input[name="buffer"]:checked')].map((i) => Number(i.value));
+    const other = (this.root.querySelector('#site-buffers-other')?.value || '')
+      .split(/[\s,;]+/)
+      .map(Number)
+      .filter((n) => Number.isFinite(n) && n > 0);
+    return [...new Set([...ticked, ...other])].sort((a, b) => a - b);
+  }
+
+  clear() {
+    this.stopDrawing();
+    this.vertices = [];
+    this.body = null;
+    this.updateDraft();
+    this.clearResult();
+    const f = this.root?.querySelector('#site-file');
+    if (f) f.value = '';
+    this.status('');
+    this.buttons();
+  }
+
+  clearResult() {
+    this.report = null;
+    this.geojson = null;
+    this.map.getSource('site')?.setData(EMPTY);
+    const r = this.root?.querySelector('[data-site="result"]');
+    if (r) r.innerHTML = '';
+  }
+
+  url(format, buffers = this.buffers()) {
+    return `api/site?${qs({ buffer_m: buffers.join(',') || undefined, format })}`;
+  }
+
+  async run() {
+    if (!this.body) return;
+    const result = this.root.querySelector('[data-site="result"]');
+    result.innerHTML = '<p class="status">Running the site report…</p>';
+    this.lastBuffers = this.buffers();
+    try {
+      const [json, gj] = await Promise.all([
+        post(this.url('json', this.lastBuffers), this.body).then((r) => r.json()),
+        post(this.url('geojson', this.lastBuffers), this.body).then((r) => r.json()),
+      ]);
+      this.report = json;
+      this.geojson = gj;
+      this.map.getSource('site')?.setData(gj);
+      this.map.getSource('draft')?.setData(EMPTY);
+      this.fit(gj);
+      this.showReport();
+      this.app.announce(`Site report ready: ${json.zones.length} zones.`);
+    } catch (e) {
+      this.report = null;
+      result.innerHTML = `<p class="error" role="alert">The site report failed: ${esc(e.message)}</p>`;
+    }
+  }
+
+  fit(gj) {
+    const b = this.bounds(gj);
+    if (b) this.app.fitBounds(b);
+  }
+
+  bounds(gj) {
+    let b = null;
+    const walk = (c) => {
+      if (typeof c[0] === 'number') {
+        b = b ? [Math.min(b[0], c[0]), Math.min(b[1], c[1]), Math.max(b[2], c[0]), Math.max(b[3], c[1])] : [c[0], c[1], c[0], c[1]];
+      } else c.forEach(walk);
+    };
+    for (const f of gj.features || []) if (f.properties?.kind === 'zone') walk(f.geometry.coordinates);
+    return b;
+  }
+
+  showReport() {
+    const r = this.report;
+    const result = this.root?.querySelector('[data-site="result"]');
+    if (!r || !result) return;
+    const zones = r.zones;
+    const rows = [
+      ['Area (hectares)', (z) => formatFixed(z.area_ha, 1)],
+      ['Residents (estimate)', (z) => formatInt(z.residents)],
+      ['IMD 2025 score (resident-weighted)', (z) => formatFixed(z.imd2025_score, 1)],
+      ['Residents in national decile 1', (z) => formatPct(z.share_decile1)],
+      ['Residents in deciles 1–2 (Core20)', (z) => formatPct(z.share_decile12)],
+      ['Female life expectancy (estimate, years)', (z) => formatFixed(z.le_female, 1)],
+      ['Male life expectancy (estimate, years)', (z) => formatFixed(z.le_male, 1)],
+      ['GP practices within', (z) => formatInt(z.gp_practices_within)],
+      ['Patients registered at them', (z) => formatInt(z.gp_patients_within)],
+    ];
+    const zoneTable = `<div class="table-wrap" role="region" aria-label="Site and buffer zones" tabindex="0"><table class="data">
+      <caption>The site and its buffer zones (each zone includes the site)</caption>
+      <thead><tr><th scope="col">Measure</th>${zones.map((z) => `<th scope="col" class="num">${esc(z.label)}</th>`).join('')}</tr></thead>
+      <tbody>${rows.map(([label, f]) => `<tr><th scope="row">${esc(label)}</th>${zones.map((z) => `<td class="num">${esc(f(z))}</td>`).join('')}</tr>`).join('')}</tbody>
+    </table></div>`;
+    const comps = (r.comparisons || [])
+      .map(
+        (c) => `<tr><th scope="row">${esc(c.label)}</th><td class="num">${esc(fmtRef(c.district?.value, c.unit))}</td><td class="num">${esc(fmtRef(c.england?.value, c.unit))}</td></tr>`,
+      )
+      .join('');
+    const compTable = comps
+      ? `<div class="table-wrap" role="region" aria-label="Comparisons" tabindex="0"><table class="data"><caption>For comparison</caption><thead><tr><th scope="col">Measure</th><th scope="col" class="num">${esc(this.app.cat.districtName)}</th><th scope="col" class="num">England</th></tr></thead><tbody>${comps}</tbody></table></div>`
+      : '';
+    const gps = (r.nearest_gp_practices || [])
+      .map(
+        (g) => `<tr><th scope="row">${esc(g.name)}<br><small>${esc(g.postcode || '')} · ${esc(g.org_code)}</small></th><td class="num">${formatInt(g.distance_m)} m</td><td class="num">${formatInt(g.registered_patients)}</td></tr>`,
+      )
+      .join('');
+    const gpTable = gps
+      ? `<div class="table-wrap" role="region" aria-label="Nearest GP practices" tabindex="0"><table class="data"><caption>Nearest GP practices (straight-line distance from the site’s edge)</caption><thead><tr><th scope="col">Practice</th><th scope="col" class="num">Distance</th><th scope="col" class="num">Registered patients</th></tr></thead><tbody>${gps}</tbody></table></div>`
+      : '';
+    const lsoaRows = (zones[zones.length - 1]?.lsoas || [])
+      .map((l) => `<tr><th scope="row">${esc(l.name)} <small>${esc(l.code)}</small></th><td class="num">${formatPct(l.share, 0)}</td><td class="num">${formatInt(l.residents)}</td><td class="num">${isNum(l.imd2025_decile) ? l.imd2025_decile : '–'}</td></tr>`)
+      .join('');
+    const lsoaTable = lsoaRows
+      ? `<details class="lsoas"><summary>LSOAs touched by “${esc(zones[zones.length - 1].label)}”</summary><div class="table-wrap" role="region" aria-label="LSOAs in the largest zone" tabindex="0"><table class="data"><caption class="sr-only">LSOAs in the largest zone</caption><thead><tr><th scope="col">LSOA</th><th scope="col" class="num">Share of its area inside</th><th scope="col" class="num">Residents inside</th><th scope="col" class="num">IMD decile</th></tr></thead><tbody>${lsoaRows}</tbody></table></div></details>`
+      : '';
+    const notes = (r.notes || []).map((n) => `<li>${esc(n)}</li>`).join('');
+    const method = (r.method || []).map((n) => `<li>${esc(n)}</li>`).join('');
+    const attribution = (r.attribution || []).map((a) => `<li>${esc(a)}</li>`).join('');
+    result.innerHTML = `<section aria-labelledby="site-res-h" class="site-result">
+      <h3 id="site-res-h">Report${this.bodyName ? `: ${esc(this.bodyName)}` : ''}</h3>
+      <p class="small muted">Input coordinates: ${esc(r.input_crs)}. ${esc(r.crs_detection || '')}</p>
+      <div class="actions no-print">
+        <button type="button" class="btn" data-site="csv">Download CSV</button>
+        <button type="button" class="btn" data-site="geojson">Download GeoJSON</button>
+        <button type="button" class="btn" data-site="print">Print report</button>
+      </div>
+      <img class="print-map" alt="Map of the site and its buffer rings">
+      ${notes ? `<ul class="notes">${notes}</ul>` : ''}
+      ${zoneTable}
+      <h4>Residents by national IMD 2025 decile</h4>
+      ${decileStack(zones)}
+      ${compTable}
+      ${gpTable}
+      ${lsoaTable}
+      <details class="method"><summary>Method</summary><ul>${method}</ul></details>
+      <section class="attribution-list"><h4>Sources and attribution</h4><ul>${attribution}</ul></section>
+    </section>`;
+    result.querySelector('[data-site="csv"]').addEventListener('click', () => this.download('csv'));
+    result.querySelector('[data-site="geojson"]').addEventListener('click', () => this.download('geojson'));
+    result.querySelector('[data-site="print"]').addEventListener('click', () => this.app.print('site'));
+  }
+
+  async download(format) {
+    try {
+      const r = await post(this.url(format, this.lastBuffers), this.body);
+      const blob = await r.blob();
+      saveBlob(blob, format === 'csv' ? 'site-report.csv' : 'site-report.geojson');
+    } catch (e) {
+      this.app.announce(`Download failed: ${e.message}`);
+    }
+  }
+
+  detach() {
+    this.stopDrawing();
+    this.root = null;
+  }
+}
+
+function fmtRef(v, unit) {
+  if (!isNum(v)) return '–';
+  if (/^share/.test(unit || '')) return formatPct(v);
+  return formatFixed(v, Math.abs(v) >= 1000 ? 0 : 2);
+}

@@ -1,0 +1,114 @@
+// Where the vector tiles come from. Two modes, chosen by the runtime config (config.js):
+//   tiles: "server"   one TileJSON per layer at /tiles/{layer}.json, tiles at /tiles/{layer}/{z}/{x}/{y}.mvt
+//   tiles: "pmtiles"  one static archive (config.pmtilesUrl) holding every layer, read with HTTP
+//                     range requests through the pmtiles protocol (loaded only in this mode).
+// Either way the rest of the map asks `sourceOf(vectorLayer)` for {source, 'source-layer'}.
+
+export const TILE_LAYERS = ['lsoa21', 'lsoa11', 'msoa21', 'msoa11', 'ward', 'district', 'basemap', 'gp', 'greenspace', 'greenspace_access'];
+
+async function fetchTileJSON(name) {
+  const url = new URL(`tiles/${name}.json`, document.baseURI).href;
+  try {
+    const r = await fetch(url, { headers: { accept: 'application/json' } });
+    const body = await r.json().catch(() => ({}));
+    return { url, ok: r.ok, tj: r.ok ? body : null, error: r.ok ? null : body.error || '' };
+  } catch {
+    return { url, ok: false, tj: null, error: '' };
+  }
+}
+
+async function tileJSON(name) {
+  const f = await fetchTileJSON(name);
+  return f.ok ? f : null;
+}
+
+export async function loadTileSources(config) {
+  if (config.tiles === 'pmtiles') return loadPmtiles(config);
+  if (config.tileset) return loadTileset(config.tileset);
+  // Ask for the first layer; `equimap serve --tiles archive.pmtiles` serves one set named after
+  // the file instead, and its 404 names the sets it has.
+  const first = await fetchTileJSON(TILE_LAYERS[0]);
+  if (!first.ok) {
+    const m = (first.error || '').match(/layers: ([\w-]+)\s*$/);
+    if (m && !TILE_LAYERS.includes(m[1])) return loadTileset(m[1]);
+  }
+  const rest = await Promise.all(TILE_LAYERS.slice(1).map(tileJSON));
+  const found = [first.ok ? first : null, ...rest];
+  const sources = {};
+  const layerToSource = new Map();
+  let bounds = null;
+  found.forEach((f, i) => {
+    if (!f) return;
+    const name = TILE_LAYERS[i];
+    const tj = f.tj;
+    const tiles = (tj.tiles && tj.tiles.length ? tj.tiles : [`tiles/${name}/{z}/{x}/{y}.mvt`]).map((t) =>
+      // Resolve relative templates against the TileJSON's own URL; keep {z}/{x}/{y} unescaped.
+      decodeURI(new URL(t, f.url).href),
+    );
+    sources[name] = {
+      type: 'vector',
+      tiles,
+      minzoom: tj.minzoom ?? 0,
+      maxzoom: tj.maxzoom ?? 14,
+      ...(Array.isArray(tj.bounds) && tj.bounds.length === 4 ? { bounds: tj.bounds } : {}),
+    };
+    const vls = Array.isArray(tj.vector_layers) && tj.vector_layers.length ? tj.vector_layers.map((v) => v.id) : [name];
+    for (const id of vls) layerToSource.set(id, name);
+    if (name === 'district' && Array.isArray(tj.bounds)) bounds = tj.bounds;
+  });
+  return {
+    mode: 'server',
+    sources,
+    bounds,
+    has: (vectorLayer) => layerToSource.has(vectorLayer),
+    sourceOf: (vectorLayer) => ({ source: layerToSource.get(vectorLayer), 'source-layer': vectorLayer }),
+  };
+}
+
+/** One tile set holding every layer (a PMTiles archive served by equimap). */
+async function loadTileset(name) {
+  const f = await tileJSON(name);
+  if (!f) throw new Error(`no tile set ${name} at tiles/${name}.json`);
+  const tj = f.tj;
+  const ids = new Set((tj.vector_layers || []).map((v) => v.id));
+  return {
+    mode: 'tileset',
+    sources: {
+      equimap: {
+        type: 'vector',
+        tiles: (tj.tiles && tj.tiles.length ? tj.tiles : [`tiles/${name}/{z}/{x}/{y}.mvt`]).map((t) => decodeURI(new URL(t, f.url).href)),
+        minzoom: tj.minzoom ?? 0,
+        maxzoom: tj.maxzoom ?? 14,
+        ...(Array.isArray(tj.bounds) && tj.bounds.length === 4 ? { bounds: tj.bounds } : {}),
+      },
+    },
+    bounds: Array.isArray(tj.bounds) ? tj.bounds : null,
+    has: (vectorLayer) => ids.has(vectorLayer),
+    sourceOf: (vectorLayer) => ({ source: 'equimap', 'source-layer': vectorLayer }),
+  };
+}
+
+async function loadPmtiles(config) {
+  const maplibregl = window.maplibregl;
+  const { Protocol, PMTiles } = await import('pmtiles');
+  const protocol = new Protocol({ metadata: true });
+  maplibregl.addProtocol('pmtiles', protocol.tile);
+  const url = new URL(config.pmtilesUrl || 'tiles/leeds.pmtiles', document.baseURI).href;
+  const archive = new PMTiles(url);
+  protocol.add(archive);
+  const [header, meta] = await Promise.all([archive.getHeader(), archive.getMetadata().catch(() => ({}))]);
+  const ids = new Set((meta.vector_layers || []).map((v) => v.id));
+  const bounds = [header.minLon, header.minLat, header.maxLon, header.maxLat];
+  return {
+    mode: 'pmtiles',
+    sources: {
+      equimap: {
+        type: 'vector',
+        url: `pmtiles://${url}`,
+      },
+    },
+    bounds,
+    has: (vectorLayer) => ids.size === 0 || ids.has(vectorLayer),
+    sourceOf: (vectorLayer) => ({ source: 'equimap', 'source-layer': vectorLayer }),
+  };
+}
