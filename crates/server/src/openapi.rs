@@ -133,7 +133,7 @@ pub fn document() -> Value {
                 q("limit", false, &json!({"type": "integer", "minimum": 1, "maximum": 100}), "Results (default 5)"),
             ], json_ok("Practices", &object(&["results"])), &["400"]) },
         "/api/tiles/stats": { "get": op("Tile cache hits, misses and bytes", &[], json_ok("Statistics", &object(&["hits", "misses", "hit_ratio"])), &["404"]) },
-        "/tiles/{file}": { "get": op("TileJSON 3.0 for a tile layer: `{layer}.json`", &[param("file", "path", true, &string(), "`{layer}.json`, e.g. lsoa21.json")], json_ok("TileJSON", &object(&["tilejson", "tiles", "vector_layers"])), &["404"]) },
+        "/tiles/{file}": { "get": op("TileJSON 3.0 for a tile layer (`{layer}.json`), the list of tile sets (`index.json`), or a built archive (`{name}.pmtiles`, with range requests)", &[param("file", "path", true, &string(), "`{layer}.json`, e.g. lsoa21.json")], json_ok("TileJSON", &object(&["tilejson", "tiles", "vector_layers"])), &["404"]) },
         "/tiles/{layer}/{z}/{x}/{y}": { "get": {
             "summary": "A Mapbox Vector Tile (spec 2.1), gzip-encoded when the client accepts it; 204 when empty",
             "parameters": [
