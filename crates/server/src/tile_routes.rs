@@ -110,8 +110,24 @@ pub async fn tilejson(
             "no tile resource {file:?}; TileJSON is at /tiles/{{layer}}.json"
         ))
     })?;
+    if name == "index" {
+        // The tile sets on offer, so a client can find them (the archive mode has one set,
+        // named after the archive).
+        let sets: Vec<Value> = svc
+            .names()
+            .iter()
+            .map(|n| serde_json::json!({ "name": n, "tilejson": format!("/tiles/{n}.json") }))
+            .collect();
+        return Ok((
+            [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
+            Json(serde_json::json!({ "tilesets": sets })),
+        )
+            .into_response());
+    }
+    // Behind a proxy the public host is in X-Forwarded-Host.
     let host = headers
-        .get(header::HOST)
+        .get("x-forwarded-host")
+        .or_else(|| headers.get(header::HOST))
         .and_then(|v| v.to_str().ok())
         .unwrap_or("localhost");
     let proto = headers

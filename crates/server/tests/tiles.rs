@@ -250,11 +250,27 @@ async fn tile_sets_are_listed_and_proxies_are_honoured() {
     let (s, _, b) = get("/tiles/index.json", &[]).await;
     assert_eq!(s, StatusCode::OK);
     let v: serde_json::Value = serde_json::from_slice(&b).expect("json");
-    let names: Vec<&str> = v["tilesets"].as_array().expect("sets").iter().filter_map(|t| t["name"].as_str()).collect();
+    let names: Vec<&str> = v["tilesets"]
+        .as_array()
+        .expect("sets")
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
     for want in ["lsoa21", "ward", "basemap", "gp", "greenspace"] {
         assert!(names.contains(&want), "{want} not in {names:?}");
     }
-    let (_, _, b) = get("/tiles/ward.json", &[("host", "127.0.0.1:8080"), ("x-forwarded-host", "map.example.org"), ("x-forwarded-proto", "https")]).await;
+    let (_, _, b) = get(
+        "/tiles/ward.json",
+        &[
+            ("host", "127.0.0.1:8080"),
+            ("x-forwarded-host", "map.example.org"),
+            ("x-forwarded-proto", "https"),
+        ],
+    )
+    .await;
     let v: serde_json::Value = serde_json::from_slice(&b).expect("json");
-    assert_eq!(v["tiles"][0], "https://map.example.org/tiles/ward/{z}/{x}/{y}.mvt");
+    assert_eq!(
+        v["tiles"][0],
+        "https://map.example.org/tiles/ward/{z}/{x}/{y}.mvt"
+    );
 }
