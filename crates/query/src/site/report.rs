@@ -132,7 +132,7 @@ impl Query {
             .candidates(r)
             .filter_map(|i| {
                 let (poly, area) = &self.sites.lsoas[i];
-                if *area <= 0.0 || !zone.intersects(poly) {
+                if *area <= 0.0 {
                     return None;
                 }
                 let share = (zone.intersection(poly).unsigned_area() / area).clamp(0.0, 1.0);
