@@ -58,7 +58,8 @@ fn serve_answers_healthz_on_a_free_port() {
             .spawn()
             .expect("spawn"),
     );
-    let deadline = Instant::now() + Duration::from_secs(30);
+    // A debug build under a parallel test run can take a while to build its tile layers.
+    let deadline = Instant::now() + Duration::from_secs(180);
     let (status, body) = loop {
         if let Some(r) = http_get(port, "/healthz") {
             break r;
