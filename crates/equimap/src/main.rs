@@ -72,6 +72,14 @@ enum Command {
         /// Longest a site report may take, queue included, in seconds.
         #[arg(long, env = "EQUIMAP_SITE_TIMEOUT_S", default_value_t = 20)]
         site_timeout_s: u64,
+        /// Origins allowed to read the API and tiles from a browser, comma-separated; `*` for any.
+        #[arg(
+            long,
+            env = "EQUIMAP_CORS_ORIGINS",
+            default_value = "*",
+            value_delimiter = ','
+        )]
+        cors_origins: Vec<String>,
     },
     /// Build vector tiles.
     Tiles {
@@ -167,6 +175,7 @@ fn run(cmd: Command) -> anyhow::Result<()> {
             site_concurrency,
             site_queue,
             site_timeout_s,
+            cors_origins,
         } => serve(
             &atlas,
             addr,
@@ -180,6 +189,7 @@ fn run(cmd: Command) -> anyhow::Result<()> {
                 site_queue,
                 std::time::Duration::from_secs(site_timeout_s),
             ),
+            cors_origins,
         ),
         Command::Tiles {
             command:
@@ -288,6 +298,7 @@ fn serve(
     max_zoom: u8,
     web_dir: &std::path::Path,
     limits: equimap_server::ops::Limits,
+    cors_origins: Vec<String>,
 ) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -375,6 +386,7 @@ fn serve(
         web,
         archives,
         limits,
+        cors_origins,
         ..equimap_server::AppState::new(query)
     });
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -42,6 +42,8 @@ pub struct AppState {
     pub metrics: ops::Metrics,
     /// Bounds on concurrent site reports.
     pub limits: ops::Limits,
+    /// Origins allowed to call the API and tiles from a browser (`*` for any).
+    pub cors_origins: Vec<String>,
 }
 
 impl AppState {
@@ -55,6 +57,7 @@ impl AppState {
             archives: std::collections::BTreeMap::new(),
             metrics: ops::Metrics::default(),
             limits: ops::Limits::default(),
+            cors_origins: vec!["*".to_owned()],
         }
     }
 }
@@ -118,7 +121,10 @@ pub fn router(state: Arc<AppState>) -> Router {
     }
     r.fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ops::observe,
@@ -165,12 +171,34 @@ async fn fallback(
 /// Headers every response carries. The policy allows our own origin only: the map fetches
 /// nothing from anywhere else.
 async fn security_headers(
+    State(s): State<Arc<AppState>>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::http::{HeaderValue, header};
+    // CORS: the API and tiles serve public open data, so by default any origin may read them;
+    // `--cors-origins` narrows that to a list.
+    let public = req.uri().path().starts_with("/api/") || req.uri().path().starts_with("/tiles/");
+    let origin = req.headers().get(header::ORIGIN).cloned();
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if public && let Some(origin) = origin {
+        if s.cors_origins.iter().any(|o| o == "*") {
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            );
+        } else if origin
+            .to_str()
+            .is_ok_and(|o| s.cors_origins.iter().any(|a| a == o))
+        {
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            h.append(header::VARY, HeaderValue::from_static("Origin"));
+        } else {
+            // Tile handlers answer `*` themselves; a narrowed list overrides that.
+            h.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+        }
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -94,3 +94,30 @@ async fn expensive_requests_beyond_the_queue_get_503() {
         Err(ApiError::Busy(_))
     ));
 }
+
+#[tokio::test]
+async fn cors_is_open_by_default_and_can_be_narrowed() {
+    let (_, h, _) = get(
+        "/api/indicators",
+        &[("origin", "https://elsewhere.example")],
+    )
+    .await;
+    assert_eq!(h["access-control-allow-origin"], "*");
+    let mut narrow = AppState::new(common::query());
+    narrow.cors_origins = vec!["https://leeds.example".to_owned()];
+    let narrow = Arc::new(narrow);
+    let (_, h, _) = common::get(
+        narrow.clone(),
+        "/api/indicators",
+        &[("origin", "https://leeds.example")],
+    )
+    .await;
+    assert_eq!(h["access-control-allow-origin"], "https://leeds.example");
+    let (_, h, _) = common::get(
+        narrow,
+        "/api/indicators",
+        &[("origin", "https://elsewhere.example")],
+    )
+    .await;
+    assert!(h.get("access-control-allow-origin").is_none());
+}
