@@ -67,7 +67,7 @@ enum Command {
         #[arg(long, env = "EQUIMAP_SITE_CONCURRENCY", default_value_t = 2)]
         site_concurrency: usize,
         /// Site reports allowed to wait; beyond this a 503 with Retry-After.
-        #[arg(long, env = "EQUIMAP_SITE_QUEUE", default_value_t = 16)]
+        #[arg(long, env = "EQUIMAP_SITE_QUEUE", default_value_t = 64)]
         site_queue: u64,
         /// Longest a site report may take, queue included, in seconds.
         #[arg(long, env = "EQUIMAP_SITE_TIMEOUT_S", default_value_t = 20)]
