@@ -1,6 +1,7 @@
 //! `equimap`: build, inspect and serve the health-inequality atlas.
 
 mod inspect;
+mod reload;
 mod site;
 mod tiles_build;
 
@@ -72,6 +73,10 @@ enum Command {
         /// Longest a site report may take, queue included, in seconds.
         #[arg(long, env = "EQUIMAP_SITE_TIMEOUT_S", default_value_t = 20)]
         site_timeout_s: u64,
+        /// The token that `POST /admin/reload` must carry (`Authorization: Bearer …`); unset
+        /// disables the endpoint. SIGHUP reloads regardless.
+        #[arg(long, env = "EQUIMAP_ADMIN_TOKEN", hide_env_values = true)]
+        admin_token: Option<String>,
         /// Origins allowed to read the API and tiles from a browser, comma-separated; `*` for any.
         #[arg(
             long,
@@ -176,6 +181,7 @@ fn run(cmd: Command) -> anyhow::Result<()> {
             site_queue,
             site_timeout_s,
             cors_origins,
+            admin_token,
         } => serve(
             &atlas,
             addr,
@@ -184,12 +190,13 @@ fn run(cmd: Command) -> anyhow::Result<()> {
             tile_cache_mb,
             max_zoom,
             &web,
-            equimap_server::ops::Limits::new(
+            (
                 site_concurrency,
                 site_queue,
                 std::time::Duration::from_secs(site_timeout_s),
             ),
             cors_origins,
+            admin_token,
         ),
         Command::Tiles {
             command:
@@ -297,8 +304,9 @@ fn serve(
     tile_cache_mb: usize,
     max_zoom: u8,
     web_dir: &std::path::Path,
-    limits: equimap_server::ops::Limits,
+    limits: (usize, u64, std::time::Duration),
     cors_origins: Vec<String>,
+    admin_token: Option<String>,
 ) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -306,96 +314,107 @@ fn serve(
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    // Load fully before binding: a bad atlas must stop us before we accept a connection.
-    let atlas = equimap_atlas::Atlas::load(dir)?;
-    tracing::info!(district = %atlas.manifest.district_name, version = %atlas.manifest.version, "atlas loaded from {}", dir.display());
-    let query = equimap_query::Query::new(atlas)?;
-    if !query.unprojected_lsoas().is_empty() {
-        tracing::warn!(
-            "{} LSOA(s) lie outside the OSTN15 grid and are left out of site reports: {}",
-            query.unprojected_lsoas().len(),
-            query.unprojected_lsoas().join(", ")
-        );
-    }
-    let areas_dir = areas.unwrap_or_else(|| dir.join("areas"));
-    let custom_areas = site::load_custom_areas(&query, &areas_dir)?;
-    tracing::info!(
-        "{} custom area(s) from {}",
-        custom_areas.len(),
-        areas_dir.display()
-    );
-    let config = equimap_server::tiles::TileConfig {
-        cache_bytes: tile_cache_mb << 20,
-        max_zoom,
-        ..Default::default()
-    };
-    let source = if let Some(path) = tiles_archive {
-        let reader = equimap_pmtiles::PmTilesReader::open(path)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        let name = path
-            .file_stem()
-            .map_or_else(|| "tiles".to_owned(), |s| s.to_string_lossy().into_owned());
-        tracing::info!("serving tiles from {} as /tiles/{name}/…", path.display());
-        equimap_server::tiles::TileSource::Archive {
-            name,
-            reader: Box::new(reader),
-        }
-    } else {
-        let started = std::time::Instant::now();
-        let t = equimap_tiles::atlas::AtlasTiles::from_atlas(&query.atlas, max_zoom)?;
-        tracing::info!(
-            "tile layers built in {:.2} s",
-            started.elapsed().as_secs_f64()
-        );
-        equimap_server::tiles::TileSource::Atlas(Box::new(t))
-    };
-    let tiles = Some(equimap_server::tiles::TileService::new(source, config));
-    ensure_web_built(web_dir);
-    let web = equimap_server::web::WebAssets::load(web_dir)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", web_dir.display()))?;
-    if web.is_empty() {
-        tracing::warn!(
-            "no web map files in {}: run `npm ci && npm run build` in web/ (only the API and tiles are served)",
-            web_dir.display()
-        );
-    } else {
-        tracing::info!("web map: {} files from {}", web.len(), web_dir.display());
-    }
-    let mut archives = std::collections::BTreeMap::new();
-    for path in [
-        tiles_archive.map(std::path::Path::to_path_buf),
-        Some(std::path::PathBuf::from("tiles/leeds.pmtiles")),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        if path.is_file()
-            && let Some(stem) = path.file_stem()
-        {
-            let bytes =
-                std::fs::read(&path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-            archives.insert(
-                stem.to_string_lossy().into_owned(),
-                axum::body::Bytes::from(bytes),
+    let dir = dir.to_path_buf();
+    let web_dir = web_dir.to_path_buf();
+    let tiles_archive = tiles_archive.map(std::path::Path::to_path_buf);
+    // Everything the server holds is built here, at start and again on every reload.
+    let build = move || -> anyhow::Result<equimap_server::AppState> {
+        // Load fully before binding: a bad atlas must stop us before we accept a connection.
+        let atlas = equimap_atlas::Atlas::load(&dir)?;
+        tracing::info!(district = %atlas.manifest.district_name, version = %atlas.manifest.version, "atlas loaded from {}", dir.display());
+        let query = equimap_query::Query::new(atlas)?;
+        if !query.unprojected_lsoas().is_empty() {
+            tracing::warn!(
+                "{} LSOA(s) lie outside the OSTN15 grid and are left out of site reports: {}",
+                query.unprojected_lsoas().len(),
+                query.unprojected_lsoas().join(", ")
             );
         }
-    }
-    let state = Arc::new(equimap_server::AppState {
-        custom_areas,
-        tiles,
-        web,
-        archives,
-        limits,
-        cors_origins,
-        ..equimap_server::AppState::new(query)
-    });
+        let areas_dir = areas.clone().unwrap_or_else(|| dir.join("areas"));
+        let custom_areas = site::load_custom_areas(&query, &areas_dir)?;
+        tracing::info!(
+            "{} custom area(s) from {}",
+            custom_areas.len(),
+            areas_dir.display()
+        );
+        let config = equimap_server::tiles::TileConfig {
+            cache_bytes: tile_cache_mb << 20,
+            max_zoom,
+            ..Default::default()
+        };
+        let source = if let Some(path) = tiles_archive.as_deref() {
+            let reader = equimap_pmtiles::PmTilesReader::open(path)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let name = path
+                .file_stem()
+                .map_or_else(|| "tiles".to_owned(), |s| s.to_string_lossy().into_owned());
+            tracing::info!("serving tiles from {} as /tiles/{name}/…", path.display());
+            equimap_server::tiles::TileSource::Archive {
+                name,
+                reader: Box::new(reader),
+            }
+        } else {
+            let started = std::time::Instant::now();
+            let t = equimap_tiles::atlas::AtlasTiles::from_atlas(&query.atlas, max_zoom)?;
+            tracing::info!(
+                "tile layers built in {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+            equimap_server::tiles::TileSource::Atlas(Box::new(t))
+        };
+        let tiles = Some(equimap_server::tiles::TileService::new(source, config));
+        ensure_web_built(&web_dir);
+        let web = equimap_server::web::WebAssets::load(&web_dir)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", web_dir.display()))?;
+        if web.is_empty() {
+            tracing::warn!(
+                "no web map files in {}: run `npm ci && npm run build` in web/ (only the API and tiles are served)",
+                web_dir.display()
+            );
+        } else {
+            tracing::info!("web map: {} files from {}", web.len(), web_dir.display());
+        }
+        let mut archives = std::collections::BTreeMap::new();
+        for path in [
+            tiles_archive.clone(),
+            Some(std::path::PathBuf::from("tiles/leeds.pmtiles")),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if path.is_file()
+                && let Some(stem) = path.file_stem()
+            {
+                let bytes =
+                    std::fs::read(&path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                archives.insert(
+                    stem.to_string_lossy().into_owned(),
+                    axum::body::Bytes::from(bytes),
+                );
+            }
+        }
+        Ok(equimap_server::AppState {
+            custom_areas,
+            tiles,
+            web,
+            archives,
+            limits: equimap_server::ops::Limits::new(limits.0, limits.1, limits.2),
+            cors_origins: cors_origins.clone(),
+            ..equimap_server::AppState::new(query)
+        })
+    };
+    // Load fully before binding: a bad atlas must stop us before we accept a connection.
+    let state = Arc::new(build()?);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         tracing::info!("listening on http://{}", listener.local_addr()?);
-        axum::serve(listener, equimap_server::router(state))
+        let reloader =
+            reload::Reloader::new(equimap_server::router(state), Box::new(build), admin_token);
+        reload::on_sighup(reloader.clone());
+        axum::serve(listener, reload::router(reloader))
             .with_graceful_shutdown(shutdown_signal())
             .await?;
         Ok(())

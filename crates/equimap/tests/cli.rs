@@ -223,3 +223,61 @@ fn tiles_build_writes_an_archive_an_independent_reader_reads() {
         assert!(meta.contains("OpenStreetMap") && meta.contains("vector_layers"));
     });
 }
+
+fn http_post(port: u16, path: &str, auth: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(120))).ok()?;
+    write!(s, "POST {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {auth}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").ok()?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).ok()?;
+    let status = buf.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, buf.split_once("\r\n\r\n")?.1.to_owned()))
+}
+
+#[test]
+fn admin_reload_swaps_a_good_atlas_and_refuses_a_bad_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy(&boundaries(), dir.path());
+    let port = free_port();
+    let _server = Server(
+        bin()
+            .args(["serve", "--atlas"])
+            .arg(dir.path())
+            .args([
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+                "--web",
+                "/nonexistent",
+            ])
+            .env("EQUIMAP_ADMIN_TOKEN", "s3cret-token")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while http_get(port, "/healthz").is_none() {
+        assert!(Instant::now() < deadline, "server did not come up");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (status, _) = http_post(port, "/admin/reload", "wrong").expect("post");
+    assert_eq!(status, 401);
+    // Break the atlas on disk: the reload is refused and the old atlas keeps answering.
+    let ward = dir.path().join("geographies/ward.fgb");
+    let good = std::fs::read(&ward).expect("read");
+    std::fs::write(&ward, &good[..good.len() / 3]).expect("truncate");
+    let (status, body) = http_post(port, "/admin/reload", "s3cret-token").expect("post");
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("ward.fgb"), "{body}");
+    let (status, body) = http_get(port, "/api/point?lon=-1.5486&lat=53.8019").expect("point");
+    assert!(
+        status == 200 && body.contains("E01033010"),
+        "{status} {body}"
+    );
+    // Mend it: the reload succeeds.
+    std::fs::write(&ward, &good).expect("restore");
+    let (status, body) = http_post(port, "/admin/reload", "s3cret-token").expect("post");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("reloaded"));
+    assert_eq!(http_get(port, "/healthz").expect("health").0, 200);
+}
