@@ -257,20 +257,23 @@ class App {
     style.layers.splice(at('choro-anchor'), 0, ...first.below);
     style.layers.splice(at('selection-casing'), 0, first.hover);
     const v = this.state.view;
+    // Keep the view on the atlas: Leeds, or every district of an England atlas (`ingest --lad all`).
+    const atlasBounds = this.tiles.bounds && this.tiles.bounds[0] > -10 ? this.tiles.bounds : LEEDS_BOUNDS;
+    const span = atlasBounds[2] - atlasBounds[0] + 1.2;
     const opts = {
       container: 'map',
       style,
       attributionControl: false,
       canvasContextAttributes: { preserveDrawingBuffer: true, antialias: false },
-      minZoom: 7,
+      minZoom: Math.max(4, Math.min(7, Math.floor(Math.log2(360 / span)))),
       maxZoom: 18,
       dragRotate: false,
       pitchWithRotate: false,
       touchPitch: false,
       renderWorldCopies: false,
       maxBounds: [
-        [LEEDS_BOUNDS[0] - 0.6, LEEDS_BOUNDS[1] - 0.35],
-        [LEEDS_BOUNDS[2] + 0.6, LEEDS_BOUNDS[3] + 0.35],
+        [atlasBounds[0] - 0.6, atlasBounds[1] - 0.35],
+        [atlasBounds[2] + 0.6, atlasBounds[3] + 0.35],
       ],
       locale: {
         'NavigationControl.ZoomIn': 'Zoom in',
@@ -282,7 +285,7 @@ class App {
       opts.center = [v.lon, v.lat];
       opts.zoom = v.zoom;
     } else {
-      opts.bounds = this.tiles.bounds && this.tiles.bounds[0] > -10 ? this.tiles.bounds : LEEDS_BOUNDS;
+      opts.bounds = atlasBounds;
       // Leave room for the legend card on wide maps.
       const w = $('#map').clientWidth;
       opts.fitBoundsOptions = { padding: w >= 760 && $('#legend-toggle').getAttribute('aria-expanded') === 'true' ? { top: 10, bottom: 30, right: 10, left: 250 } : 10 };
@@ -314,6 +317,7 @@ class App {
       this.state.view = { zoom: map.getZoom(), lat: c.lat, lon: c.lng };
       writeHash(this.state);
     });
+    map.on('zoomend', () => this.updateZoomNote());
 
     let frame = 0;
     let last = null;
@@ -329,14 +333,36 @@ class App {
     map.on('click', (e) => {
       if (this.drawing) return;
       const f = this.featureAt(e.point, ['choro-fill']);
-      if (f) this.openProfile(this.state.geo, f.properties.code, { fly: false });
+      if (f) this.openFeature(f, e.lngLat);
     });
     map.getCanvas().addEventListener('keydown', (e) => {
       if (e.key !== 'Enter' || this.drawing) return;
       const c = map.project(map.getCenter());
       const f = this.featureAt(c, ['choro-fill']);
-      if (f) this.openProfile(this.state.geo, f.properties.code, { fly: false });
+      if (f) this.openFeature(f, map.getCenter());
     });
+  }
+
+  /** Opens the profile of a clicked area. Tiles of a dense layer at a low zoom carry no codes, so
+   * the area under the point is then looked up. */
+  async openFeature(f, lngLat) {
+    const geo = this.state.geo;
+    let code = f.properties.code;
+    if (!code) {
+      try {
+        const r = await getJSON(`api/point?${qs({ lon: lngLat.lng.toFixed(6), lat: lngLat.lat.toFixed(6) })}`);
+        code = (r.areas || []).find((a) => a.geography === geo)?.code;
+      } catch (e) {
+        this.announce(`No area found here: ${e.message}`);
+        return;
+      }
+    }
+    if (code) this.openProfile(geo, code, { fly: false });
+  }
+
+  /** The zoom from which the current geography's tiles carry a field; 0 if from every zoom. */
+  fieldZoom(field) {
+    return this.tiles.fieldMinZoom ? this.tiles.fieldMinZoom(this.state.geo, field) : 0;
   }
 
   featureAt(point, layers) {
@@ -366,7 +392,11 @@ class App {
     } else {
       const ind = this.cat.get(this.state.layer);
       const l = levelAt(ind, this.state.geo);
-      tip.innerHTML = `<strong>${esc(p.name)}</strong> <span class="muted">${esc(p.code)}</span><br>${esc(shortLabel(ind))}: <strong>${esc(formatValue(p[ind.id], ind))}</strong>${l?.estimate ? ' <span class="badge est">estimate</span>' : ''}`;
+      const nameZoom = this.fieldZoom('name');
+      const title = p.name ? `<strong>${esc(p.name)}</strong> <span class="muted">${esc(p.code)}</span>` : `<span class="muted">Zoom in to level ${nameZoom} for area names</span>`;
+      const valueZoom = this.fieldZoom(ind.id);
+      const value = p[ind.id] === undefined && valueZoom > this.map.getZoom() ? `shown from zoom level ${valueZoom}` : formatValue(p[ind.id], ind);
+      tip.innerHTML = `${title}<br>${esc(shortLabel(ind))}: <strong>${esc(value)}</strong>${l?.estimate ? ' <span class="badge est">estimate</span>' : ''}`;
     }
     tip.hidden = false;
     const { width, height } = this.map.getContainer().getBoundingClientRect();
@@ -518,10 +548,29 @@ class App {
       <p class="legend-title">${esc(ind.label)}</p>
       <p class="legend-sub">${esc(ind.unit)} · ${esc(level?.period ?? '')} · ${esc(geoLabel(this.state.geo))}${level?.estimate ? ' · <span class="badge est">estimate</span>' : ''}</p>
       ${key}${noData}
+      <p class="legend-zoom" id="legend-zoom" role="status" hidden></p>
       <p class="legend-note">${esc(cls.note)}</p>
       ${level?.estimate ? `<details class="caveat"><summary>Estimate: how it is made</summary><p>${esc(level.method)}</p></details>` : ''}
       ${ind.caveat ? `<details class="caveat"><summary>Caveats</summary><p>${esc(ind.caveat)}</p></details>` : ''}`;
     this.renderLegendExtras();
+    this.updateZoomNote();
+  }
+
+  /** Says so when the zoom is too low for this geography's areas, or for this indicator's
+   * values (dense layers such as England's LSOAs carry only deciles at low zooms). */
+  updateZoomNote() {
+    const el = $('#legend-zoom');
+    if (!el || !this.map) return;
+    const zoom = this.map.getZoom();
+    const ind = this.cat.get(this.state.layer);
+    const geo = this.state.geo;
+    const areasFrom = this.tiles.layerMinZoom ? this.tiles.layerMinZoom(geo) : 0;
+    const valuesFrom = ind ? this.fieldZoom(ind.id) : 0;
+    let text = '';
+    if (zoom < areasFrom) text = `${geoLabel(geo)} areas are drawn from zoom level ${areasFrom}: zoom in, or choose a larger geography.`;
+    else if (zoom < valuesFrom) text = `At this scale the map shows national deciles only. Zoom in to level ${valuesFrom} to see ${ind.label.toLowerCase()}.`;
+    el.textContent = text;
+    el.hidden = !text;
   }
 
   renderLegendExtras() {

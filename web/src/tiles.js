@@ -36,6 +36,7 @@ export async function loadTileSources(config) {
   const found = [first.ok ? first : null, ...rest];
   const sources = {};
   const layerToSource = new Map();
+  const zooms = new Map();
   let bounds = null;
   found.forEach((f, i) => {
     if (!f) return;
@@ -54,6 +55,7 @@ export async function loadTileSources(config) {
     };
     const vls = Array.isArray(tj.vector_layers) && tj.vector_layers.length ? tj.vector_layers.map((v) => v.id) : [name];
     for (const id of vls) layerToSource.set(id, name);
+    noteZooms(zooms, tj.vector_layers);
     if (name === 'district' && Array.isArray(tj.bounds)) bounds = tj.bounds;
   });
   return {
@@ -62,6 +64,25 @@ export async function loadTileSources(config) {
     bounds,
     has: (vectorLayer) => layerToSource.has(vectorLayer),
     sourceOf: (vectorLayer) => ({ source: layerToSource.get(vectorLayer), 'source-layer': vectorLayer }),
+    ...zoomLookups(zooms),
+  };
+}
+
+// Dense layers (England's LSOAs) start at a higher zoom, and carry codes, names and continuous
+// values only from a deeper zoom than their deciles: TileJSON says so per vector layer in
+// `minzoom` and `fields_minzoom`.
+function noteZooms(zooms, vectorLayers) {
+  for (const v of Array.isArray(vectorLayers) ? vectorLayers : []) {
+    zooms.set(v.id, { minzoom: v.minzoom ?? 0, fields: v.fields_minzoom || {} });
+  }
+}
+
+function zoomLookups(zooms) {
+  return {
+    /** The lowest zoom a vector layer has tiles at. */
+    layerMinZoom: (vectorLayer) => zooms.get(vectorLayer)?.minzoom ?? 0,
+    /** The lowest zoom a layer's tiles carry a field at (0: every zoom). */
+    fieldMinZoom: (vectorLayer, field) => zooms.get(vectorLayer)?.fields[field] ?? 0,
   };
 }
 
@@ -71,6 +92,8 @@ async function loadTileset(name) {
   if (!f) throw new Error(`no tile set ${name} at tiles/${name}.json`);
   const tj = f.tj;
   const ids = new Set((tj.vector_layers || []).map((v) => v.id));
+  const zooms = new Map();
+  noteZooms(zooms, tj.vector_layers);
   return {
     mode: 'tileset',
     sources: {
@@ -85,6 +108,7 @@ async function loadTileset(name) {
     bounds: Array.isArray(tj.bounds) ? tj.bounds : null,
     has: (vectorLayer) => ids.has(vectorLayer),
     sourceOf: (vectorLayer) => ({ source: 'equimap', 'source-layer': vectorLayer }),
+    ...zoomLookups(zooms),
   };
 }
 
@@ -98,6 +122,8 @@ async function loadPmtiles(config) {
   protocol.add(archive);
   const [header, meta] = await Promise.all([archive.getHeader(), archive.getMetadata().catch(() => ({}))]);
   const ids = new Set((meta.vector_layers || []).map((v) => v.id));
+  const zooms = new Map();
+  noteZooms(zooms, meta.vector_layers);
   const bounds = [header.minLon, header.minLat, header.maxLon, header.maxLat];
   return {
     mode: 'pmtiles',
@@ -110,5 +136,6 @@ async function loadPmtiles(config) {
     bounds,
     has: (vectorLayer) => ids.size === 0 || ids.has(vectorLayer),
     sourceOf: (vectorLayer) => ({ source: 'equimap', 'source-layer': vectorLayer }),
+    ...zoomLookups(zooms),
   };
 }

@@ -233,7 +233,7 @@ impl LayerIndex {
         if emitted.is_empty() {
             return Ok(false);
         }
-        self.write_layer(&emitted, &w.cmds, out);
+        self.write_layer(z, &emitted, &w.cmds, out);
         Ok(true)
     }
 
@@ -260,13 +260,18 @@ impl LayerIndex {
     }
 
     /// Writes the `Tile.layers` entry: features with tags renumbered into
-    /// key and value tables holding only what this tile uses.
-    fn write_layer(&self, emitted: &[(u32, [u32; 2])], cmds: &[u32], out: &mut Vec<u8>) {
+    /// key and value tables holding only what this tile uses. Properties whose
+    /// minimum zoom is above `z` are left out.
+    fn write_layer(&self, z: u8, emitted: &[(u32, [u32; 2])], cmds: &[u32], out: &mut Vec<u8>) {
+        let shown = |t: &&[u32; 2]| self.key_min_zoom[t[0] as usize] <= z;
         let mut used_keys = Vec::new();
         let mut used_values = Vec::new();
         for &(f, _) in emitted {
             let rec = &self.features[f as usize];
-            for t in &self.tags[rec.tags[0] as usize..rec.tags[1] as usize] {
+            for t in self.tags[rec.tags[0] as usize..rec.tags[1] as usize]
+                .iter()
+                .filter(shown)
+            {
                 used_keys.push(t[0]);
                 used_values.push(t[1]);
             }
@@ -284,7 +289,10 @@ impl LayerIndex {
         for &(f, [g0, g1]) in emitted {
             let rec = &self.features[f as usize];
             tag_buf.clear();
-            for t in &self.tags[rec.tags[0] as usize..rec.tags[1] as usize] {
+            for t in self.tags[rec.tags[0] as usize..rec.tags[1] as usize]
+                .iter()
+                .filter(shown)
+            {
                 tag_buf.push(local(&used_keys, t[0]));
                 tag_buf.push(local(&used_values, t[1]));
             }

@@ -87,6 +87,9 @@ pub struct LayerIndex {
     /// `(key, value)` pairs into `keys` and `values`, per feature.
     pub(crate) tags: Vec<[u32; 2]>,
     pub(crate) keys: Vec<String>,
+    /// The lowest zoom each key is written at (parallel to `keys`); 0 unless
+    /// [`LayerIndex::set_property_min_zoom`] raised it.
+    pub(crate) key_min_zoom: Vec<u8>,
     /// Encoded `Tile.Value` message bodies.
     pub(crate) values: Vec<Vec<u8>>,
     /// Point coordinates in world units.
@@ -97,6 +100,7 @@ pub struct LayerIndex {
     pub(crate) base: Base,
     rtree: RTree<Entry>,
     bounds: Option<[f64; 4]>,
+    dense_below: u8,
 }
 
 impl std::fmt::Debug for LayerIndex {
@@ -248,9 +252,12 @@ impl LayerIndex {
             )));
         }
         let finite_non_negative = |v: f64| v.is_finite() && v >= 0.0;
-        if !finite_non_negative(opts.tolerance) || !finite_non_negative(opts.snap_tolerance) {
+        if ![opts.tolerance, opts.snap_tolerance, opts.dense_tolerance]
+            .into_iter()
+            .all(finite_non_negative)
+        {
             return Err(TileError::InvalidOptions(
-                "tolerance and snap_tolerance must be finite and >= 0".into(),
+                "tolerance, snap_tolerance and dense_tolerance must be finite and >= 0".into(),
             ));
         }
 
@@ -339,41 +346,45 @@ impl LayerIndex {
             roles,
             features: role_ranges,
         };
+        let rtree = RTree::bulk_load(entries);
+        let bounds = world_bounds(&rtree);
+        let dense_below = if opts.dense_features == usize::MAX {
+            0
+        } else {
+            // A tile's features include those of the tiles it splits into, so
+            // the busiest tile only gets lighter with zoom: stop at the first
+            // zoom that is not dense.
+            (0..opts.max_zoom)
+                .find(|&z| busiest(&rtree, bounds, z).map_or(0, |t| t.2) <= opts.dense_features)
+                .unwrap_or(opts.max_zoom)
+        };
         let levels = build_levels(
             &shapes,
             LevelOptions {
                 extent: opts.extent,
                 tolerance: opts.tolerance,
+                dense_below,
+                dense_tolerance: opts.dense_tolerance,
                 max_zoom: opts.max_zoom,
                 topology: opts.preserve_topology,
             },
         );
         let base = build_base(&shapes);
-        let bounds = entries.iter().fold(None, |acc: Option<[f64; 4]>, e| {
-            let (lo, hi) = (e.geom().lower(), e.geom().upper());
-            Some(match acc {
-                None => [lo[0], lo[1], hi[0], hi[1]],
-                Some(b) => [
-                    b[0].min(lo[0]),
-                    b[1].min(lo[1]),
-                    b[2].max(hi[0]),
-                    b[3].max(hi[1]),
-                ],
-            })
-        });
         Ok(Self {
             name,
             extent: opts.extent,
             max_zoom: opts.max_zoom,
             features: recs,
             tags: props.tags,
+            key_min_zoom: vec![0; props.keys.len()],
             keys: props.keys,
             values: props.values,
             points,
             levels,
             base,
-            rtree: RTree::bulk_load(entries),
+            rtree,
             bounds,
+            dense_below,
         })
     }
 
@@ -412,6 +423,51 @@ impl LayerIndex {
         })
     }
 
+    /// Writes property `key` only in tiles at zoom `min_zoom` or deeper.
+    ///
+    /// Where a zoom puts thousands of features in one tile, their codes, names
+    /// and unique values make the tile heavy while the map can only show their
+    /// colour; leaving such properties to deeper zooms keeps those tiles small.
+    /// Returns `false` if no feature has `key`.
+    pub fn set_property_min_zoom(&mut self, key: &str, min_zoom: u8) -> bool {
+        match self.keys.iter().position(|k| k == key) {
+            Some(i) => {
+                self.key_min_zoom[i] = min_zoom;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The lowest zoom property `key` is written at (0 for every zoom, or for
+    /// an unknown key).
+    pub fn property_min_zoom(&self, key: &str) -> u8 {
+        self.keys
+            .iter()
+            .position(|k| k == key)
+            .map_or(0, |i| self.key_min_zoom[i])
+    }
+
+    /// The most features any single tile at zoom `z` holds (counting those
+    /// whose bounding box reaches into the tile), found from the R-tree
+    /// without rendering. Meant for low zooms: it visits every tile over the
+    /// layer's extent.
+    pub fn busiest_tile(&self, z: u8) -> usize {
+        busiest(&self.rtree, self.bounds, z).map_or(0, |t| t.2)
+    }
+
+    /// The first zoom that is not dense (see [`IndexOptions::dense_features`]);
+    /// 0 when no zoom is.
+    pub fn dense_below(&self) -> u8 {
+        self.dense_below
+    }
+
+    /// The tile at zoom `z` whose area meets the most feature bounding boxes,
+    /// as `(x, y, count)`; `None` for a layer without geometry.
+    pub fn busiest_tile_at(&self, z: u8) -> Option<(u32, u32, usize)> {
+        busiest(&self.rtree, self.bounds, z)
+    }
+
     /// Indices of the features whose bounding box meets the world-space box
     /// `[min_x, min_y, max_x, max_y]`, in ascending order so that tiles are
     /// deterministic.
@@ -425,6 +481,42 @@ impl LayerIndex {
         );
         out.sort_unstable();
     }
+}
+
+/// The world-space box around every feature's bounding box.
+fn world_bounds(rtree: &RTree<Entry>) -> Option<[f64; 4]> {
+    (rtree.size() > 0).then(|| {
+        let e = rtree.root().envelope();
+        let (lo, hi) = (e.lower(), e.upper());
+        [lo[0], lo[1], hi[0], hi[1]]
+    })
+}
+
+/// The tile at zoom `z` that meets the most feature bounding boxes, as
+/// `(x, y, count)`; the first such tile in row order on a tie.
+fn busiest(rtree: &RTree<Entry>, bounds: Option<[f64; 4]>, z: u8) -> Option<(u32, u32, usize)> {
+    let b = bounds?;
+    let z = z.min(MAX_ZOOM);
+    let n = f64::from(1u32 << z);
+    let tile = |v: f64| (v * n).floor().clamp(0.0, n - 1.0) as u32;
+    // The tile as `tile_into` reads it: with the default buffer, plus the
+    // two units a one-unit box may poke out.
+    let m = f64::from(TileOptions::default().buffer + 2) / 4096.0;
+    let mut best: Option<(u32, u32, usize)> = None;
+    for y in tile(b[1])..=tile(b[3]) {
+        for x in tile(b[0])..=tile(b[2]) {
+            let (fx, fy) = (f64::from(x), f64::from(y));
+            let env = rstar::AABB::from_corners(
+                [(fx - m) / n, (fy - m) / n],
+                [(fx + 1.0 + m) / n, (fy + 1.0 + m) / n],
+            );
+            let count = rtree.locate_in_envelope_intersecting(env).count();
+            if best.is_none_or(|b| count > b.2) {
+                best = Some((x, y, count));
+            }
+        }
+    }
+    best
 }
 
 /// Deduplicated key and value tables and each feature's tags.

@@ -228,6 +228,9 @@ pub(crate) fn build_base(shapes: &Shapes) -> Base {
 pub(crate) struct LevelOptions {
     pub extent: u32,
     pub tolerance: f64,
+    /// Zooms below this use `dense_tolerance`.
+    pub dense_below: u8,
+    pub dense_tolerance: f64,
     pub max_zoom: u8,
     /// Arcs are shared between neighbours: re-simplify arcs that cross and
     /// weld vertices onto neighbouring edges.
@@ -313,7 +316,12 @@ fn build_level(
     z: u8,
 ) -> Level {
     let scale = f64::from(1u32 << z) * f64::from(opts.extent);
-    let tol = opts.tolerance / scale;
+    let tolerance = if z < opts.dense_below {
+        opts.dense_tolerance
+    } else {
+        opts.tolerance
+    };
+    let tol = tolerance / scale;
     let mut scratch = Scratch::default();
     let simplified = arcs
         .iter()

@@ -155,6 +155,15 @@ pub struct IndexOptions {
     /// before building arcs. Boundary files reprojected from British National
     /// Grid differ by ~1e-12° where neighbours share a vertex.
     pub snap_tolerance: f64,
+    /// A zoom is *dense* when one of its tiles holds more than this many
+    /// features (England's LSOAs below z8). Dense zooms are simplified with
+    /// [`IndexOptions::dense_tolerance`], and [`LayerIndex::dense_below`] tells
+    /// callers where density ends, so they can leave heavy properties out of
+    /// dense tiles too. `usize::MAX` (the default) never treats a zoom as dense.
+    pub dense_features: usize,
+    /// Douglas–Peucker tolerance at dense zooms, in tile units. A few units is
+    /// still under a pixel: MapLibre draws a 4096-unit tile on 512 pixels.
+    pub dense_tolerance: f64,
 }
 
 impl Default for IndexOptions {
@@ -165,6 +174,8 @@ impl Default for IndexOptions {
             tolerance: 1.0,
             preserve_topology: true,
             snap_tolerance: 1e-3,
+            dense_features: usize::MAX,
+            dense_tolerance: 3.0,
         }
     }
 }
