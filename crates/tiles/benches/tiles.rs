@@ -3,6 +3,11 @@
 //! Uses the 15-LSOA fixture by default; set `EQUIMAP_TILES_BENCH_GEOJSON` to
 //! a polygon GeoJSON file (e.g. all 482 Leeds LSOAs) to bench real volume.
 //! Criterion reports time per tile (throughput in tiles/s).
+//!
+//! Set `EQUIMAP_ATLAS` to an atlas directory (e.g. one made by `equimap ingest --lad all`) to
+//! also bench its LSOA 2021 layer, built as the server builds it, zoom by zoom over the tiles of
+//! `bench/urls-england-lsoa21.txt` (z6–z14 around 400 random English LSOAs). For the tail per
+//! tile (p99, max) and sizes, run the `tile_profile` example.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -78,5 +83,47 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// The atlas's LSOA 2021 layer, zoom by zoom over a URL list.
+fn bench_atlas(c: &mut Criterion) {
+    let Some(dir) = std::env::var_os("EQUIMAP_ATLAS") else {
+        return;
+    };
+    let atlas = equimap_atlas::Atlas::load(std::path::Path::new(&dir)).expect("atlas");
+    let layer = equimap_tiles::atlas::geography_layer(&atlas, equimap_atlas::Geography::Lsoa21)
+        .expect("layer");
+    let urls = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../bench/urls-england-lsoa21.txt"),
+    )
+    .expect("URL list");
+    let mut by_zoom: std::collections::BTreeMap<u8, Vec<(u32, u32)>> =
+        std::collections::BTreeMap::new();
+    for line in urls.lines() {
+        let parts: Vec<&str> = line.trim_end_matches(".mvt").split('/').collect();
+        if let [.., z, x, y] = parts[..] {
+            let z: u8 = z.parse().expect("z");
+            if z >= layer.min_zoom {
+                by_zoom
+                    .entry(z)
+                    .or_default()
+                    .push((x.parse().expect("x"), y.parse().expect("y")));
+            }
+        }
+    }
+    let opts = TileOptions::default();
+    let mut group = c.benchmark_group("atlas_lsoa21");
+    group.sample_size(20);
+    for (z, tiles) in by_zoom {
+        group.throughput(Throughput::Elements(tiles.len() as u64));
+        group.bench_function(format!("z{z}_{}_tiles", tiles.len()), |b| {
+            b.iter(|| {
+                for &(x, y) in &tiles {
+                    black_box(layer.index.tile(z, x, y, &opts).expect("tile"));
+                }
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_atlas);
 criterion_main!(benches);
