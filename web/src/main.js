@@ -40,6 +40,18 @@ function bboxOf(geometry) {
   return b;
 }
 
+/** MapLibre GL JS, once its script (loaded `async`, beside this module, so that the catalogue and
+ * tile metadata are fetched while it compiles) has run. */
+function maplibreReady() {
+  if (window.maplibregl) return Promise.resolve(window.maplibregl);
+  return new Promise((resolve, reject) => {
+    const script = document.querySelector('script[src$="maplibre-gl.js"]');
+    if (!script) return reject(new Error('maplibre-gl.js is not on the page'));
+    script.addEventListener('load', () => (window.maplibregl ? resolve(window.maplibregl) : reject(new Error('MapLibre did not load'))));
+    script.addEventListener('error', () => reject(new Error('maplibre-gl.js failed to load')));
+  });
+}
+
 class App {
   constructor() {
     this.timings = { start: performance.now() };
@@ -53,6 +65,13 @@ class App {
 
   async init() {
     this.config = readConfig();
+    // Start MapLibre's tile workers now, while the catalogue loads, and use two: one worker (the
+    // default on a two-core machine) parses every tile of the first view in turn.
+    const glReady = maplibreReady().then((gl) => {
+      gl.setWorkerCount?.(Math.max(2, Math.min(4, navigator.hardwareConcurrency || 2)));
+      gl.prewarm?.();
+      return gl;
+    });
     // Start on the values of the layer in the URL (or the default) while the catalogue and the
     // tile metadata load: the first choropleth then goes into the map's initial style.
     const guess = parseHash();
@@ -60,7 +79,7 @@ class App {
     const gGeo = guess.geo || 'lsoa21';
     cachedJSON(`api/rank?${qs({ indicator: gLayer, geography: gGeo })}`).catch(() => {});
     cachedJSON(`api/rank?${qs({ indicator: 'population', geography: gGeo })}`).catch(() => {});
-    const [catJson, tiles] = await Promise.all([getJSON('api/indicators'), loadTileSources(this.config)]);
+    const [catJson, tiles] = await Promise.all([getJSON('api/indicators'), loadTileSources(this.config, glReady)]);
     this.cat = new Catalogue(catJson);
     this.tiles = tiles;
     this.timings.catalogue = performance.now();
@@ -73,6 +92,7 @@ class App {
 
     this.buildControls();
     this.classes = await this.computeClasses(ind, geo);
+    await glReady;
     this.buildMap();
   }
 
@@ -233,7 +253,12 @@ class App {
     if (!this.map) return;
     for (const [key, ids] of Object.entries(OVERLAY_LAYERS)) {
       const on = this.state.overlays.includes(key);
-      for (const id of ids) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
+      // Only real changes: a layout change makes MapLibre lay the source's tiles out again.
+      for (const id of ids) {
+        if (!this.map.getLayer(id)) continue;
+        const want = on ? 'visible' : 'none';
+        if ((this.map.getLayoutProperty(id, 'visibility') ?? 'visible') !== want) this.map.setLayoutProperty(id, 'visibility', want);
+      }
     }
     this.labels?.setEnabled(this.state.overlays.includes('wards'));
     this.renderLegendExtras();
@@ -250,6 +275,11 @@ class App {
   buildMap() {
     const maplibregl = window.maplibregl;
     const style = buildStyle(this.tiles);
+    // Overlays start as the URL asks, so no tile is laid out twice or fetched for a hidden layer.
+    for (const [key, ids] of Object.entries(OVERLAY_LAYERS)) {
+      const visibility = this.state.overlays.includes(key) ? 'visible' : 'none';
+      for (const l of style.layers) if (ids.includes(l.id)) l.layout = { ...l.layout, visibility };
+    }
     // The first choropleth is part of the initial style, so its tiles load with the basemap's.
     const ind = this.cat.get(this.state.layer);
     const first = this.choroplethLayers(ind, this.state.geo, this.classes);

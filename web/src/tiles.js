@@ -22,8 +22,8 @@ async function tileJSON(name) {
   return f.ok ? f : null;
 }
 
-export async function loadTileSources(config) {
-  if (config.tiles === 'pmtiles') return loadPmtiles(config);
+export async function loadTileSources(config, glReady = Promise.resolve(window.maplibregl)) {
+  if (config.tiles === 'pmtiles') return loadPmtiles(config, glReady);
   if (config.tileset) return loadTileset(config.tileset);
   // Ask for the first layer; `equimap serve --tiles archive.pmtiles` serves one set named after
   // the file instead, and its 404 names the sets it has.
@@ -112,8 +112,8 @@ async function loadTileset(name) {
   };
 }
 
-async function loadPmtiles(config) {
-  const maplibregl = window.maplibregl;
+async function loadPmtiles(config, glReady) {
+  const maplibregl = await glReady;
   const { Protocol, PMTiles } = await import('pmtiles');
   const protocol = new Protocol({ metadata: true });
   maplibregl.addProtocol('pmtiles', protocol.tile);
