@@ -201,3 +201,44 @@ fn tilejson_names_the_fields_that_start_deeper() {
     // Every field the tiles carry is still listed with its type.
     assert_eq!(tj["vector_layers"][0]["fields"]["name"], "String");
 }
+
+/// Basemap context polygons under about a pixel at a band's first zoom wait for deeper zooms;
+/// the statistical areas never do (see the tests above).
+#[test]
+fn basemap_urban_polygons_are_thinned_by_area_at_low_zoom() {
+    use geo::GeodesicArea;
+    let atlas = leeds();
+    let tiles = equimap_tiles::atlas::AtlasTiles::from_atlas(&atlas, 14).expect("tiles");
+    let rows = equimap_atlas::read_fgb(&atlas.dir.join("reference/basemap_urban.fgb"))
+        .expect("urban polygons");
+    // Feature ids are row numbers from 1.
+    let hectares = |id: u64| rows[id as usize - 1].0.geodesic_area_unsigned() / 10_000.0;
+    let urban_ids = |z: u8| -> Vec<u64> {
+        let (x, y) = tile_for_lonlat(CIVIC_HALL.0, CIVIC_HALL.1, z);
+        let t = tiles
+            .render("basemap", z, x, y, &TileOptions::default())
+            .expect("tile")
+            .expect("basemap set");
+        decode(&t)
+            .expect("decodes")
+            .into_iter()
+            .find(|l| l.name == "urban")
+            .expect("urban layer")
+            .features
+            .iter()
+            .map(|f| f.id.expect("id"))
+            .collect()
+    };
+    let z9 = urban_ids(9);
+    assert!(
+        z9.len() > 100,
+        "built-up land still drawn at z9: {}",
+        z9.len()
+    );
+    assert!(z9.iter().all(|&id| hectares(id) >= 4.0));
+    let z12 = urban_ids(12);
+    assert!(
+        z12.iter().any(|&id| hectares(id) < 0.25),
+        "small polygons from z12"
+    );
+}
