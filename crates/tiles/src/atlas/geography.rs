@@ -1,0 +1,190 @@
+//! Geography layers: every area at every zoom served, within a byte budget per tile.
+
+use std::collections::BTreeMap;
+
+use equimap_atlas::{AreaSet, Atlas, Geography};
+use geo::Geometry;
+
+use super::{Banded, TileSetEntry, area_id};
+use crate::{Feature, IndexOptions, LayerIndex, PropValue, TileError, TileOptions};
+
+/// One geography's tile layer, ready to serve.
+pub struct GeographyLayer {
+    /// The features: each area's id, code, name and the catalogue indicators marked `in_tiles`.
+    pub index: LayerIndex,
+    /// Field types for TileJSON.
+    pub fields: BTreeMap<String, &'static str>,
+    /// The lowest zoom with tiles: 0 unless even the lightest tile of a lower zoom would break
+    /// [`TILE_BUDGET`] (England's LSOAs below z6, where a tile holds all 33,755 of them).
+    pub min_zoom: u8,
+    /// The zoom from which tiles carry every property; below it, only ids and class indicators.
+    pub detail_zoom: u8,
+}
+
+/// The most gzip bytes the busiest tile of a zoom may weigh: no tile may exceed 500 KB.
+pub const TILE_BUDGET: usize = 500_000;
+
+/// Where one tile at a zoom holds more than this many areas, the zoom is *dense*: its geometry is
+/// simplified to 3 units instead of 1 (still under half a pixel).
+pub const DENSE_FEATURES: usize = 5_000;
+
+/// Builds one geography's tile layer.
+///
+/// Tiles are kept under [`TILE_BUDGET`] by measuring the busiest tile of each zoom, gzipped,
+/// from zoom 0 up. Where a tile with every property is too heavy (England's LSOAs below z9, a
+/// z6 tile holding 16,131 of them), that zoom carries each area's id and class indicators
+/// (national deciles) only, and the code, name and continuous values start at
+/// [`GeographyLayer::detail_zoom`]. Where even that is too heavy, the layer starts at
+/// [`GeographyLayer::min_zoom`]. Within the zooms served no area is ever dropped. For Leeds
+/// (482 LSOAs) both zooms are 0.
+pub fn geography_layer(atlas: &Atlas, g: Geography) -> Result<GeographyLayer, TileError> {
+    geography_layer_within(atlas, g, TILE_BUDGET)
+}
+
+/// [`geography_layer`] with another byte budget for the busiest tile of a zoom.
+pub fn geography_layer_within(
+    atlas: &Atlas,
+    g: Geography,
+    budget: usize,
+) -> Result<GeographyLayer, TileError> {
+    let defs: Vec<&equimap_atlas::IndicatorDef> =
+        atlas.catalogue.at(g).filter(|d| d.in_tiles).collect();
+    let mut fields: BTreeMap<String, &'static str> =
+        BTreeMap::from([("code".to_owned(), "String"), ("name".to_owned(), "String")]);
+    for d in &defs {
+        fields.insert(d.id.clone(), "Number");
+    }
+    let empty = AreaSet::default();
+    let set = atlas.geographies.get(&g).unwrap_or(&empty);
+    let table = atlas.tables.get(&g);
+    let features = set.areas.iter().map(|a| {
+        let mut properties = vec![
+            ("code".to_owned(), PropValue::String(a.code.clone())),
+            ("name".to_owned(), PropValue::String(a.name.clone())),
+        ];
+        for d in &defs {
+            if let Some(v) = table.and_then(|t| t.get(&a.code, &d.id)) {
+                properties.push((d.id.clone(), PropValue::Double(v)));
+            }
+        }
+        Feature {
+            id: area_id(&a.code),
+            geometry: Geometry::MultiPolygon(a.geometry.clone()),
+            properties,
+        }
+    });
+    let opts = IndexOptions {
+        dense_features: DENSE_FEATURES,
+        ..IndexOptions::default()
+    };
+    let mut index = LayerIndex::new(g.id(), features, &opts)?;
+    let heavy: Vec<&str> = ["code", "name"]
+        .into_iter()
+        .chain(
+            defs.iter()
+                .filter(|d| !is_class(d.kind))
+                .map(|d| d.id.as_str()),
+        )
+        .collect();
+    let (min_zoom, detail_zoom) = fit_budget(&mut index, &heavy, budget)?;
+    Ok(GeographyLayer {
+        index,
+        fields,
+        min_zoom,
+        detail_zoom,
+    })
+}
+
+/// Finds the zooms at which `index`'s busiest tile fits `budget` gzip bytes, first without the
+/// `heavy` properties (the layer's minimum zoom), then with them (the detail zoom), and leaves
+/// the heavy properties set to start at the detail zoom.
+fn fit_budget(
+    index: &mut LayerIndex,
+    heavy: &[&str],
+    budget: usize,
+) -> Result<(u8, u8), TileError> {
+    let weight = |index: &LayerIndex, z: u8| -> Result<usize, TileError> {
+        let Some((x, y, _)) = index.busiest_tile_at(z) else {
+            return Ok(0);
+        };
+        let raw = index.tile(z, x, y, &TileOptions::default())?;
+        Ok(gzip_len(&raw))
+    };
+    let set_heavy = |index: &mut LayerIndex, z: u8| {
+        for key in heavy {
+            index.set_property_min_zoom(key, z);
+        }
+    };
+    // Cheap first: with every property, zoom 0 usually fits (any small atlas).
+    if weight(index, 0)? <= budget {
+        return Ok((0, 0));
+    }
+    // Zooms are tried from 0 up until one fits with every property; any zoom before it that
+    // does not fit even without the heavy properties moves the minimum zoom past it. Bytes do
+    // not fall steadily towards zoom 0 (England's LSOAs weigh more at z5 than at z0, where most
+    // are one-unit boxes), so every zoom is tried. Deeper zooms have fewer areas per tile.
+    let top = index.max_zoom();
+    let (mut min_zoom, mut detail) = (0, top);
+    for z in 0..top {
+        set_heavy(index, z);
+        if weight(index, z)? <= budget {
+            detail = z;
+            break;
+        }
+        set_heavy(index, u8::MAX);
+        if weight(index, z)? > budget {
+            min_zoom = z + 1;
+        }
+    }
+    set_heavy(index, detail);
+    Ok((min_zoom, detail))
+}
+
+/// Length of `raw` gzipped at level 1, as the server sends it.
+fn gzip_len(raw: &[u8]) -> usize {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(1));
+    // Writing to a Vec cannot fail.
+    let _ = gz.write_all(raw);
+    gz.finish().map_or(raw.len(), |v| v.len())
+}
+
+/// Whether an indicator is a national class (a decile): ten values, which cost a tile almost
+/// nothing, and what a national overview shows. Quintiles within the district are left to the
+/// detail zoom with the continuous values.
+fn is_class(kind: equimap_atlas::Kind) -> bool {
+    matches!(kind, equimap_atlas::Kind::Decile)
+}
+
+/// The tile set of one geography.
+pub(super) fn geography_set(
+    atlas: &Atlas,
+    g: Geography,
+    budget: usize,
+    attribution: &str,
+) -> Result<(String, TileSetEntry), TileError> {
+    let GeographyLayer {
+        index,
+        fields,
+        min_zoom,
+        ..
+    } = geography_layer_within(atlas, g, budget)?;
+    let description = format!(
+        "{} boundaries with their code, name and the indicators the map styles by",
+        g.label()
+    );
+    Ok((
+        g.id().to_owned(),
+        TileSetEntry {
+            layers: vec![Banded {
+                name: g.id().to_owned(),
+                bands: vec![(min_zoom, index)],
+                fields,
+                description: description.clone(),
+            }],
+            min_zoom,
+            attribution: attribution.to_owned(),
+            description,
+        },
+    ))
+}
