@@ -92,26 +92,7 @@ enum Command {
         command: TilesCommand,
     },
     /// The planner's site report for one or more GeoJSON files, as the API gives it.
-    Site {
-        /// GeoJSON files (Polygon, MultiPolygon, Feature or FeatureCollection; WGS84 or BNG).
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// Buffer distances in metres, comma-separated (e.g. 400,800,1600).
-        #[arg(long)]
-        buffer: Option<String>,
-        /// The input CRS if the files do not declare it (e.g. EPSG:27700).
-        #[arg(long)]
-        crs: Option<String>,
-        /// Output format.
-        #[arg(long, default_value = "json", value_parser = ["json", "csv", "geojson"])]
-        format: String,
-        /// Write one report per input into this directory instead of standard output.
-        #[arg(long)]
-        out_dir: Option<PathBuf>,
-        /// The atlas directory.
-        #[arg(long, env = "EQUIMAP_ATLAS", default_value = "boundaries")]
-        atlas: PathBuf,
-    },
+    Site(site::SiteArgs),
     /// Build an atlas from the published sources.
     Ingest {
         /// The sources directory (laid out as ../shared/data).
@@ -211,21 +192,7 @@ fn run(cmd: Command) -> anyhow::Result<()> {
             emit(&summary);
             Ok(())
         }
-        Command::Site {
-            files,
-            buffer,
-            crs,
-            format,
-            out_dir,
-            atlas,
-        } => site::run(&site::SiteArgs {
-            files,
-            buffer,
-            crs,
-            format,
-            out_dir,
-            atlas,
-        }),
+        Command::Site(args) => site::run(&args),
     }
 }
 

@@ -7,12 +7,25 @@ use anyhow::Context;
 use equimap_query::{CustomArea, CustomAreaSpec, Query};
 
 /// Arguments of `equimap site`.
+#[derive(clap::Args)]
 pub struct SiteArgs {
+    /// GeoJSON files (Polygon, MultiPolygon, Feature or FeatureCollection; WGS84 or BNG).
+    #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// Buffer distances in metres, comma-separated (e.g. 400,800,1600).
+    #[arg(long)]
     pub buffer: Option<String>,
+    /// The input CRS if the files do not declare it (e.g. EPSG:27700).
+    #[arg(long)]
     pub crs: Option<String>,
+    /// Output format.
+    #[arg(long, default_value = "json", value_parser = ["json", "csv", "geojson"])]
     pub format: String,
+    /// Write one report per input into this directory instead of standard output.
+    #[arg(long)]
     pub out_dir: Option<PathBuf>,
+    /// The atlas directory.
+    #[arg(long, env = "EQUIMAP_ATLAS", default_value = "boundaries")]
     pub atlas: PathBuf,
 }
 
