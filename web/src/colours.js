@@ -25,7 +25,7 @@ export function quantileBreaks(values, k = 5) {
  * The classification of an indicator at a geography.
  * categorical: deciles 1..10 and quintiles 1..5. classed: quintile breaks over the area values.
  */
-export function classify(ind, values, { geographyPlural = 'areas', total = values.length } = {}) {
+export function classify(ind, values, { geographyPlural = 'areas', total = values.length, place = 'Leeds' } = {}) {
   const finite = values.filter((x) => Number.isFinite(x));
   const missing = Math.max(0, total - finite.length);
   if (ind.kind === 'decile' || ind.kind === 'quintile') {
@@ -76,7 +76,7 @@ export function classify(ind, values, { geographyPlural = 'areas', total = value
     labels,
     counts,
     missing,
-    note: `Classes: quintiles of the ${finite.length} Leeds ${geographyPlural} (equal numbers of areas in each colour)${worse ? `; darker = worse (${worse})` : ''}.`,
+    note: `Classes: quintiles of the ${finite.length} ${place} ${geographyPlural} (equal numbers of areas in each colour)${worse ? `; darker = worse (${worse})` : ''}.`,
   };
 }
 

@@ -308,7 +308,7 @@ class App {
       locale: {
         'NavigationControl.ZoomIn': 'Zoom in',
         'NavigationControl.ZoomOut': 'Zoom out',
-        'Map.Title': 'Map of Leeds. Use the arrow keys to pan, plus and minus to zoom, Enter to open the area at the centre.',
+        'Map.Title': `Map of ${this.cat.districtName}. Use the arrow keys to pan, plus and minus to zoom, Enter to open the area at the centre.`,
       },
     };
     if (v) {
@@ -487,7 +487,7 @@ class App {
     return classify(
       ind,
       rows.map((r) => r.value ?? NaN),
-      { geographyPlural: GEOGRAPHIES[geo]?.plural, total },
+      { geographyPlural: GEOGRAPHIES[geo]?.plural, total, place: this.cat.districtName },
     );
   }
 
@@ -565,7 +565,7 @@ class App {
         .map((v, i) => `<li style="background:${cls.colours[i]};color:${textOn(cls.colours[i])}" title="${esc(cls.labels[i])}: ${formatInt(cls.counts[i])} areas"><span aria-hidden="true">${v}</span><span class="sr-only">${esc(cls.labels[i])}: ${formatInt(cls.counts[i])} areas</span></li>`)
         .join('');
       key = `<ul class="legend-ramp" style="--n:${n}" aria-label="Colour key">${cells}</ul>
-        <div class="ramp-ends" aria-hidden="true"><span>${ind.local ? 'most deprived 20% of Leeds' : 'most deprived 10% in England'}</span><span>least deprived</span></div>`;
+        <div class="ramp-ends" aria-hidden="true"><span>${ind.local ? `most deprived 20% of ${esc(this.cat.districtName)}` : 'most deprived 10% in England'}</span><span>least deprived</span></div>`;
     } else {
       key = `<ul class="legend-items" aria-label="Colour key; the number after each class is how many areas are in it">${cls.labels
         .map((label, i) => `<li><span class="swatch" style="background:${cls.colours[i]}" aria-hidden="true"></span><span>${esc(label)}</span> <span class="count">${formatInt(cls.counts[i])}</span></li>`)
@@ -606,7 +606,8 @@ class App {
   renderLegendExtras() {
     const on = (k) => this.state.overlays.includes(k);
     const rows = [];
-    if (on('district')) rows.push('<li><span class="key line district" aria-hidden="true"></span>Leeds district boundary</li>');
+    const districts = this.cat.districtName === 'England' ? 'District boundaries' : `${esc(this.cat.districtName)} district boundary`;
+    if (on('district')) rows.push(`<li><span class="key line district" aria-hidden="true"></span>${districts}</li>`);
     if (on('wards')) rows.push('<li><span class="key line ward" aria-hidden="true"></span>Ward boundaries and names</li>');
     if (on('gp')) rows.push('<li><span class="key dot gp" aria-hidden="true"></span>GP practice</li>');
     if (on('green')) rows.push('<li><span class="key area green" aria-hidden="true"></span>Green space site (OS / OSM)</li>');
