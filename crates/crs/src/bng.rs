@@ -24,6 +24,15 @@ use crate::CrsError;
 /// Converts BNG easting/northing (metres) to WGS84 (lon, lat) in degrees.
 pub(crate) fn bng_to_wgs84(easting: f64, northing: f64) -> Result<(f64, f64), CrsError> {
     crate::ensure_finite(easting, northing)?;
+    // Refuse what cannot be in the grid before lonlat_bng sees it: it multiplies the cell index
+    // in `i32`, which overflows (a panic in debug builds) for coordinates beyond about 2e9 m, as
+    // fuzzing found. A kilometre's margin leaves its own edge handling in charge near the grid.
+    if !(-1_000.0..=701_000.0).contains(&easting) || !(-1_000.0..=1_251_000.0).contains(&northing) {
+        return Err(CrsError::OutsideGrid {
+            x: easting,
+            y: northing,
+        });
+    }
     let (lon, lat) = lonlat_bng::convert_osgb36_to_ll(easting, northing)
         .map_err(|e| map_error(&e, easting, northing))?;
     // lonlat_bng documents NaN output for some out-of-area inputs in older
@@ -68,6 +77,25 @@ fn map_error(error: &TransformError, x: f64, y: f64) -> CrsError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinates_far_outside_the_grid_are_an_error_not_a_panic() {
+        // Inputs fuzzing found (fuzz/regressions/site_geojson/).
+        for (e, n) in [
+            (3e12, 0.0),
+            (-3e9, 0.0),
+            (0.0, 3e9),
+            (0.0, -1e300),
+            (701_001.0, 5e5),
+        ] {
+            assert!(
+                matches!(bng_to_wgs84(e, n), Err(CrsError::OutsideGrid { .. })),
+                "{e}, {n}"
+            );
+        }
+        // Near the grid's far corner lonlat_bng still decides (its own error, no panic).
+        assert!(bng_to_wgs84(700_500.0, 1_250_500.0).is_err());
+    }
 
     #[test]
     fn ostn15_worked_example_from_os_guide() {

@@ -4,14 +4,14 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use equimap_query::csv_out::{number, text, write};
 use equimap_query::{CustomAreaSpec, Query};
 use serde_json::{Value, json};
 
-use crate::params::Params;
+use crate::params::{Params, PathParams};
 use crate::{ApiError, AppState};
 
 type ApiResult = Result<Response, ApiError>;
@@ -79,7 +79,7 @@ pub async fn point(State(s): State<Arc<AppState>>, p: Params) -> ApiResult {
 /// `GET /api/areas/{geography}/{code}` and `…/{code}.csv`
 pub async fn area(
     State(s): State<Arc<AppState>>,
-    Path((geography, code)): Path<(String, String)>,
+    PathParams((geography, code)): PathParams<(String, String)>,
     p: Params,
 ) -> ApiResult {
     let g = q(&s).geography(&geography)?;
@@ -324,7 +324,7 @@ pub async fn custom_areas(State(s): State<Arc<AppState>>) -> Json<Value> {
 /// `GET /api/custom-areas/{id}`
 pub async fn custom_area_by_id(
     State(s): State<Arc<AppState>>,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> ApiResult {
     s.custom_areas
         .iter()

@@ -1,4 +1,4 @@
-//! Query-string parameters, parsed so that every mistake is a JSON 400 naming the parameter.
+//! Query-string and path parameters, parsed so that every mistake is a JSON 400 naming it.
 
 use std::collections::HashMap;
 
@@ -18,6 +18,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
         let map: HashMap<String, String> = serde_urlencoded::from_str(q)
             .map_err(|e| ApiError::BadRequest(format!("malformed query string: {e}")))?;
         Ok(Self(map))
+    }
+}
+
+/// Path parameters, like axum's `Path`, but a path that does not fit (fuzzing sent `/tiles/%FF`,
+/// which percent-decodes to bytes that are not UTF-8) is our JSON 400 rather than axum's
+/// plain-text one.
+pub struct PathParams<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for PathParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| Self(v))
+            .map_err(|e| ApiError::BadRequest(format!("malformed path: {}", e.body_text())))
     }
 }
 

@@ -3,11 +3,12 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
+use crate::params::PathParams;
 use crate::tiles::{TileService, gunzip};
 use crate::{ApiError, AppState};
 
@@ -27,7 +28,7 @@ fn number(what: &str, s: &str) -> Result<u32, ApiError> {
 /// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`
 pub async fn tile(
     State(s): State<Arc<AppState>>,
-    Path((layer, z, x, y)): Path<(String, String, String, String)>,
+    PathParams((layer, z, x, y)): PathParams<(String, String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let svc = service(&s)?;
@@ -90,7 +91,7 @@ pub async fn tile(
 /// `GET /tiles/{layer}.json`: TileJSON 3.0.
 pub async fn tilejson(
     State(s): State<Arc<AppState>>,
-    Path(file): Path<String>,
+    PathParams(file): PathParams<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if let Some(name) = file.strip_suffix(".pmtiles") {

@@ -209,6 +209,32 @@ async fn responses_follow_http_rules() {
             .starts_with("application/json")
     );
     assert!(String::from_utf8_lossy(&b).contains("unknown tile layer"));
+    // Path parameters that percent-decode to bytes that are not UTF-8 (found by fuzzing,
+    // fuzz/regressions/tile_path/) are our JSON 400, on every route with path parameters.
+    for path in [
+        "/tiles/%FF/0/0/0.mvt",
+        "/tiles/lsoa21/0/0/%FF.mvt",
+        "/tiles/%FF",
+        "/api/areas/lsoa21/%FF",
+        "/api/custom-areas/%C3%28",
+    ] {
+        let (s, h, b) = get(path, &[]).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            h[header::CONTENT_TYPE]
+                .to_str()
+                .expect("ct")
+                .starts_with("application/json"),
+            "{path}"
+        );
+        let body: serde_json::Value = serde_json::from_slice(&b).expect("JSON body");
+        assert!(
+            body["error"]
+                .as_str()
+                .is_some_and(|e| e.starts_with("malformed path")),
+            "{path}: {body}"
+        );
+    }
 }
 
 #[tokio::test]
