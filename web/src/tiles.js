@@ -17,6 +17,18 @@ async function fetchTileJSON(name) {
   }
 }
 
+/** The names of the tile sets the server lists at tiles/index.json, or null without one. */
+async function fetchIndex() {
+  try {
+    const r = await fetch(new URL('tiles/index.json', document.baseURI).href, { headers: { accept: 'application/json' } });
+    if (!r.ok) return null;
+    const body = await r.json();
+    return Array.isArray(body?.tilesets) ? body.tilesets.map((t) => t.name).filter((n) => typeof n === 'string') : null;
+  } catch {
+    return null;
+  }
+}
+
 async function tileJSON(name) {
   const f = await fetchTileJSON(name);
   return f.ok ? f : null;
@@ -25,15 +37,25 @@ async function tileJSON(name) {
 export async function loadTileSources(config, glReady = Promise.resolve(window.maplibregl)) {
   if (config.tiles === 'pmtiles') return loadPmtiles(config, glReady);
   if (config.tileset) return loadTileset(config.tileset);
-  // Ask for the first layer; `equimap serve --tiles archive.pmtiles` serves one set named after
-  // the file instead, and its 404 names the sets it has.
-  const first = await fetchTileJSON(TILE_LAYERS[0]);
-  if (!first.ok) {
-    const m = (first.error || '').match(/layers: ([\w-]+)\s*$/);
-    if (m && !TILE_LAYERS.includes(m[1])) return loadTileset(m[1]);
+  // The server lists its sets at tiles/index.json, so only those are asked for (an England atlas
+  // has no ward set). `equimap serve --tiles archive.pmtiles` serves one set named after the file.
+  const listed = await fetchIndex();
+  let found;
+  if (listed) {
+    const own = listed.filter((n) => !TILE_LAYERS.includes(n));
+    if (own.length === 1 && !listed.some((n) => TILE_LAYERS.includes(n))) return loadTileset(own[0]);
+    found = await Promise.all(TILE_LAYERS.map((n) => (listed.includes(n) ? tileJSON(n) : null)));
+  } else {
+    // No index (tiles served by something else): ask for each layer; a 404 naming one other set
+    // is a single archive.
+    const first = await fetchTileJSON(TILE_LAYERS[0]);
+    if (!first.ok) {
+      const m = (first.error || '').match(/layers: ([\w-]+)\s*$/);
+      if (m && !TILE_LAYERS.includes(m[1])) return loadTileset(m[1]);
+    }
+    const rest = await Promise.all(TILE_LAYERS.slice(1).map(tileJSON));
+    found = [first.ok ? first : null, ...rest];
   }
-  const rest = await Promise.all(TILE_LAYERS.slice(1).map(tileJSON));
-  const found = [first.ok ? first : null, ...rest];
   const sources = {};
   const layerToSource = new Map();
   const zooms = new Map();
