@@ -1,7 +1,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::{AreaSet, AtlasError, Catalogue, Geography, IndicatorTable, Manifest, References};
+use crate::{
+    AreaSet, AtlasError, Catalogue, Geography, IndicatorDef, IndicatorTable, Manifest, References,
+};
 
 /// Present and missing counts for one indicator at one geography.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +47,9 @@ impl Atlas {
     ///
     /// Checks, each failing with a message that names the file: every file is present and
     /// parses; every indicator row belongs to a known area (unknown codes are listed); every
-    /// catalogue level has its column; every parent code exists.
+    /// catalogue level has its column, and so does each of its companions (the numerator and
+    /// denominator of an indicator held as counts, published confidence limits); every parent
+    /// code exists.
     pub fn load(dir: &Path) -> Result<Self, AtlasError> {
         let manifest = Manifest::read(&dir.join("manifest.json"))?;
         let cat_path = dir.join("indicators").join("catalogue.json");
@@ -76,17 +80,7 @@ impl Atlas {
                     ),
                 ));
             }
-            for def in catalogue.at(g) {
-                if table.column_index(&def.id).is_none() {
-                    return Err(AtlasError::invalid(
-                        &tpath,
-                        format!(
-                            "the catalogue lists {} at {g} but this table has no such column",
-                            def.id
-                        ),
-                    ));
-                }
-            }
+            check_columns(&catalogue, &table, g, &tpath)?;
             geographies.insert(g, areas);
             tables.insert(g, table);
         }
@@ -120,6 +114,26 @@ impl Atlas {
         self.tables.get(&g)?.get(code, indicator)
     }
 
+    /// The numerator and denominator of an indicator held as counts, for an area; `None` when
+    /// the indicator is not held as counts or either count is missing.
+    pub fn counts(&self, g: Geography, code: &str, def: &IndicatorDef) -> Option<(f64, f64)> {
+        let c = def.counts.as_ref()?;
+        let t = self.tables.get(&g)?;
+        Some((t.get(code, &c.numerator)?, t.get(code, &c.denominator)?))
+    }
+
+    /// The published 95% confidence limits of an indicator for an area, where published.
+    pub fn published_interval(
+        &self,
+        g: Geography,
+        code: &str,
+        def: &IndicatorDef,
+    ) -> Option<(f64, f64)> {
+        let i = def.interval_at(g)?;
+        let t = self.tables.get(&g)?;
+        Some((t.get(code, &i.lower)?, t.get(code, &i.upper)?))
+    }
+
     /// Present and missing counts of an indicator at a geography.
     pub fn coverage(&self, g: Geography, indicator: &str) -> Option<Coverage> {
         let table = self.tables.get(&g)?;
@@ -130,6 +144,39 @@ impl Atlas {
             missing: areas - present,
         })
     }
+}
+
+/// Every catalogue indicator held at `g` has its column in the table, and so do its companions
+/// (numerator, denominator, published limits).
+fn check_columns(
+    catalogue: &Catalogue,
+    table: &IndicatorTable,
+    g: Geography,
+    tpath: &Path,
+) -> Result<(), AtlasError> {
+    for def in catalogue.at(g) {
+        if table.column_index(&def.id).is_none() {
+            return Err(AtlasError::invalid(
+                tpath,
+                format!(
+                    "the catalogue lists {} at {g} but this table has no such column",
+                    def.id
+                ),
+            ));
+        }
+        for col in def.companions(g) {
+            if table.column_index(col).is_none() {
+                return Err(AtlasError::invalid(
+                    tpath,
+                    format!(
+                        "{} at {g} is made from column {col}, which this table does not have",
+                        def.id
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 type Children = BTreeMap<(Geography, String), BTreeMap<Geography, Vec<String>>>;

@@ -52,6 +52,54 @@ pub struct Level {
     pub method: String,
     /// True where the values are modelled or apportioned rather than published for this geography.
     pub estimate: bool,
+    /// The published 95% confidence limits of the values at this geography, where the publisher
+    /// gives them. Limits computed from counts are not listed here: see [`IndicatorDef::counts`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Interval>,
+}
+
+/// Published 95% confidence limits of a value, held in two companion columns of the same
+/// indicator table. Companion columns are not catalogue entries: they have no ranks, layers or
+/// reference rows of their own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interval {
+    /// The column holding the lower 95% limit.
+    pub lower: String,
+    /// The column holding the upper 95% limit.
+    pub upper: String,
+    /// How the publisher computed the limits.
+    pub method: String,
+}
+
+/// How a 95% interval is computed for a value held as counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CountsInterval {
+    /// The Wilson score interval for a proportion (OHID technical guidance; PHEindicatormethods
+    /// `phe_proportion`).
+    Wilson,
+}
+
+/// The numerator and denominator an indicator is made from: the value is numerator /
+/// denominator at every geography it is held, and larger areas are made by summing both, never
+/// by averaging the values.
+///
+/// Both are column ids of the indicator table of each geography where the indicator is held;
+/// they may be catalogue entries themselves (a count of residents) or companion columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// The column holding the numerator.
+    pub numerator: String,
+    /// The column holding the denominator.
+    pub denominator: String,
+    /// What the numerator counts, for people ("residents in bad or very bad health").
+    pub numerator_label: String,
+    /// What the denominator counts ("all usual residents").
+    pub denominator_label: String,
+    /// How a 95% interval is computed from the counts; `None` where the share has no random
+    /// variation to describe (a classification such as "lives in a decile-1 LSOA").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<CountsInterval>,
 }
 
 /// One catalogue entry: everything a user needs to read an indicator correctly.
@@ -90,12 +138,36 @@ pub struct IndicatorDef {
     /// Anything a user must know to avoid misreading it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caveat: Option<String>,
+    /// For a share or rate held as counts: its numerator and denominator columns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counts: Option<Counts>,
 }
 
 impl IndicatorDef {
     /// The level of this indicator at `geography`, if the atlas holds it there.
     pub fn level(&self, geography: Geography) -> Option<&Level> {
         self.levels.iter().find(|l| l.geography == geography)
+    }
+
+    /// The published interval of this indicator at `geography`, if there is one.
+    pub fn interval_at(&self, geography: Geography) -> Option<&Interval> {
+        self.level(geography)?.interval.as_ref()
+    }
+
+    /// The companion columns this indicator needs in the table of `geography` (numerator,
+    /// denominator, published limits), besides its own column. Empty where it is not held.
+    pub fn companions(&self, geography: Geography) -> Vec<&str> {
+        let Some(level) = self.level(geography) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        if let Some(c) = &self.counts {
+            out.extend([c.numerator.as_str(), c.denominator.as_str()]);
+        }
+        if let Some(i) = &level.interval {
+            out.extend([i.lower.as_str(), i.upper.as_str()]);
+        }
+        out
     }
 }
 
@@ -147,6 +219,24 @@ impl Catalogue {
         Ok(cat)
     }
 
+    /// Decimal places to store a table column with: an indicator's own, the owner's for its
+    /// published limits, and 6 (trimmed) for anything else, such as counts.
+    pub fn column_decimals(&self, column: &str) -> u8 {
+        if let Some(d) = self.get(column) {
+            return d.decimals;
+        }
+        self.indicators
+            .iter()
+            .find(|d| {
+                d.levels.iter().any(|l| {
+                    l.interval
+                        .as_ref()
+                        .is_some_and(|i| i.lower == column || i.upper == column)
+                })
+            })
+            .map_or(6, |d| d.decimals)
+    }
+
     /// Write the catalogue as pretty JSON with a trailing newline.
     pub fn write(&self, path: &Path) -> Result<(), AtlasError> {
         write_json(path, self)
@@ -177,6 +267,12 @@ pub struct ReferenceValue {
     pub period: String,
     /// How the value was made, or why there is none.
     pub method: String,
+    /// For an indicator held as counts: the numerator summed over the reference area.
+    #[serde(default)]
+    pub numerator: Option<f64>,
+    /// For an indicator held as counts: the denominator summed over the reference area.
+    #[serde(default)]
+    pub denominator: Option<f64>,
 }
 
 /// All reference values (`indicators/reference.csv`).

@@ -29,7 +29,10 @@ mod table;
 
 pub use area::{Area, AreaSet, kind_name};
 pub use atlas::{Atlas, Coverage};
-pub use catalogue::{Catalogue, IndicatorDef, Kind, Level, Polarity, ReferenceValue, References};
+pub use catalogue::{
+    Catalogue, Counts, CountsInterval, IndicatorDef, Interval, Kind, Level, Polarity,
+    ReferenceValue, References,
+};
 pub use error::AtlasError;
 pub use fgb::{FgbRow, read_fgb, write_area_fgb};
 pub use flatgeobuf::GeometryType;

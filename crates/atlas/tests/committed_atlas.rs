@@ -182,3 +182,102 @@ fn green_space_access_is_measured() {
             .contains("OpenStreetMap")
     );
 }
+
+#[test]
+fn life_expectancy_limits_are_part_of_the_value() {
+    // ONS REQ3292: Leeds 021 (E02002350) females, with its published 95% limits; the limits are
+    // companion columns of the MSOA 2011 value, not indicators with ranks of their own.
+    let a = atlas();
+    assert!(a.catalogue.get("le_female_lci95").is_none());
+    let def = a.catalogue.get("le_female").expect("le_female");
+    let iv = def
+        .interval_at(Geography::Msoa11)
+        .expect("published limits");
+    assert_eq!(
+        (iv.lower.as_str(), iv.upper.as_str()),
+        ("le_female_lci95", "le_female_uci95")
+    );
+    assert!(
+        def.interval_at(Geography::Lsoa21).is_none(),
+        "estimates carry no limits"
+    );
+    let code = "E02002330";
+    let v = a
+        .value(Geography::Msoa11, code, "le_female")
+        .expect("value");
+    let (lo, hi) = a
+        .published_interval(Geography::Msoa11, code, def)
+        .expect("limits");
+    assert_eq!((lo, v, hi), (87.64, 89.1, 90.56));
+}
+
+#[test]
+fn decile_shares_are_held_as_counts() {
+    // The share of Leeds residents in decile-1 LSOAs is the decile-1 count over the population.
+    let a = atlas();
+    let def = a.catalogue.get("imd2025_d1_share").expect("d1 share");
+    let c = def.counts.as_ref().expect("counts");
+    assert_eq!(
+        (c.numerator.as_str(), c.denominator.as_str()),
+        ("imd2025_d1_count", "population")
+    );
+    assert!(
+        c.interval.is_none(),
+        "a classification has no sampling interval"
+    );
+    let (n, d) = a
+        .counts(Geography::District, "E08000035", def)
+        .expect("counts");
+    assert_eq!((n, d), (145_800.0, 820_802.0));
+    let r = a
+        .references
+        .get("imd2025_d1_share", ENGLAND_CODE)
+        .expect("england");
+    assert!(r.numerator.is_some() && r.denominator.is_some());
+    let def19 = a.catalogue.get("imd2019_d1_share").expect("2019");
+    let c19 = def19.counts.as_ref().expect("counts");
+    assert_eq!(c19.denominator, "imd2019_denominator");
+    assert!(a.catalogue.get("imd2019_denominator").is_none());
+}
+
+#[test]
+fn a_missing_companion_column_stops_the_load() {
+    // Copy the atlas, drop the LE limits from msoa11.csv: the load names the column.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../boundaries");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(&src, tmp.path());
+    let table = tmp.path().join("indicators/msoa11.csv");
+    let text = std::fs::read_to_string(&table).expect("read");
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let headers = rdr.headers().expect("headers").clone();
+    let keep: Vec<usize> = (0..headers.len())
+        .filter(|i| headers.get(*i) != Some("le_male_uci95"))
+        .collect();
+    let mut w = csv::Writer::from_path(&table).expect("write");
+    w.write_record(keep.iter().map(|i| &headers[*i]))
+        .expect("header");
+    for rec in rdr.records() {
+        let rec = rec.expect("record");
+        w.write_record(keep.iter().map(|i| &rec[*i])).expect("row");
+    }
+    w.flush().expect("flush");
+    let err = Atlas::load(tmp.path()).expect_err("missing companion");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("le_male_uci95") && msg.contains("msoa11.csv"),
+        "{msg}"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}

@@ -220,6 +220,7 @@ pub(crate) fn build(
                 period: ACCESS_PERIOD.to_owned(),
                 method: format!("{} {}", method::level(g), spec.text),
                 estimate: estimate(g),
+                interval: None,
             })
             .collect();
         let district_value = by_geo
@@ -233,6 +234,8 @@ pub(crate) fn build(
             value: district_value,
             period: ACCESS_PERIOD.to_owned(),
             method: method::level(Geography::District).to_owned(),
+            numerator: None,
+            denominator: None,
         });
         references.push(england_missing(spec.id, ACCESS_PERIOD));
         for (g, m) in by_geo {
@@ -272,6 +275,7 @@ pub(crate) fn build(
             decimals: spec.decimals,
             in_tiles: true,
             caveat: Some(method::CAVEAT.to_owned()),
+            counts: None,
         });
     }
     gardens_indicator(
@@ -298,6 +302,8 @@ fn england_missing(id: &str, period: &str) -> ReferenceValue {
         value: None,
         period: period.to_owned(),
         method: ENGLAND_MISSING.to_owned(),
+        numerator: None,
+        denominator: None,
     }
 }
 
@@ -340,6 +346,7 @@ fn gardens_indicator(
             period: PERIOD.to_owned(),
             method: format!("{} {}", method::gardens_level(g), method::GARDENS),
             estimate: !matches!(g, Geography::Msoa11 | Geography::District),
+            interval: None,
         })
         .collect();
     references.push(ReferenceValue {
@@ -349,6 +356,8 @@ fn gardens_indicator(
         value: gardens.district,
         period: PERIOD.to_owned(),
         method: method::gardens_level(Geography::District).to_owned(),
+        numerator: None,
+        denominator: None,
     });
     references.push(ReferenceValue {
         indicator: GARDENS_ID.to_owned(),
@@ -362,6 +371,8 @@ fn gardens_indicator(
                 .to_owned(),
             Err(why) => format!("Not computed: {why}."),
         },
+        numerator: None,
+        denominator: None,
     });
     for (g, m) in by_geo {
         values
@@ -393,5 +404,6 @@ fn gardens_indicator(
         decimals: 3,
         in_tiles: true,
         caveat: Some(method::GARDENS_CAVEAT.to_owned()),
+        counts: None,
     });
 }

@@ -242,7 +242,7 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     catalogue.write(&dir.join("indicators").join("catalogue.json"))?;
     for (g, t) in &tables {
         t.write_csv(&Atlas::table_path(dir, *g), &|c| {
-            catalogue.get(c).map_or(6, |d| d.decimals)
+            catalogue.column_decimals(c)
         })?;
     }
     references.write(&dir.join("indicators").join("reference.csv"))?;

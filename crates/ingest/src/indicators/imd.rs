@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use equimap_atlas::{Geography, Kind, Level, Polarity};
+use equimap_atlas::{Counts, Geography, Kind, Level, Polarity};
 
 use super::{
     Builder, Meta, RefVal, aggregate_count, aggregate_mean, level, parent_map, weighted_mean,
@@ -556,6 +556,7 @@ fn imd_extras(
         b.set_all(g, score_id, aggregate_mean(score, w, &pm));
     }
     let england_decile = england_deciles(csv, code_col, ed)?;
+    let denominator = share_denominator(ed);
     for (suffix, max, label) in [
         ("d1", 1.0, "national decile 1 (most deprived 10%)"),
         (
@@ -579,6 +580,9 @@ fn imd_extras(
                 .collect();
             b.set_all(g, count_id, counts);
             b.set_all(g, share_id, shares);
+            if let Some(col) = denominator.companion {
+                b.set_all(g, col, totals);
+            }
             let how = format!(
                 "Residents ({} population denominators) of LSOAs in {label}{}",
                 ed.weights_period.0,
@@ -610,7 +614,17 @@ fn imd_extras(
             false,
         );
         ms.theme = &theme;
-        b.define(&ms, share_levels);
+        b.define_counts(
+            &ms,
+            share_levels,
+            Some(Counts {
+                numerator: count_id.to_owned(),
+                denominator: denominator.column.to_owned(),
+                numerator_label: format!("residents of LSOAs in {label}"),
+                denominator_label: denominator.label.clone(),
+                interval: None,
+            }),
+        );
         let mut mc = meta(
             count_id,
             count_label,
@@ -639,14 +653,12 @@ fn imd_extras(
             .sum();
         let lm = format!("{} population denominators", ed.weights_period.0);
         let em = format!("{} population of English LSOAs", ed.weights_period.1);
-        b.reference(
+        b.reference_counts(
             share_id,
-            &RefVal(
-                (local_total > 0.0).then(|| local_in / local_total),
-                &lm,
-                ed.period,
-            ),
-            &RefVal((e_total > 0.0).then(|| e_in / e_total), &em, ed.period),
+            (local_in, local_total),
+            (e_in, e_total),
+            (&lm, &em),
+            ed.period,
         );
         b.reference(
             count_id,
@@ -656,6 +668,39 @@ fn imd_extras(
     }
     let _ = england_score;
     Ok(())
+}
+
+/// The denominator column of the decile-band shares: residents by the edition's population
+/// denominators, summed over the area.
+struct Denominator {
+    /// The column id.
+    column: &'static str,
+    /// Set when the column is written here (a companion column, not a catalogue entry).
+    companion: Option<&'static str>,
+    /// What it counts.
+    label: String,
+}
+
+/// IoD2025 is weighted by the atlas's own LSOA 2021 population, so its band shares divide by
+/// the `population` indicator; IoD2019's mid-2015 denominators have a companion column.
+fn share_denominator(ed: &Edition<'_>) -> Denominator {
+    if ed.lsoa == Geography::Lsoa21 {
+        Denominator {
+            column: "population",
+            companion: None,
+            label: format!("residents ({})", ed.weights_period.0),
+        }
+    } else {
+        let col = leak(format!("imd{}_denominator", ed.year));
+        Denominator {
+            column: col,
+            companion: Some(col),
+            label: format!(
+                "residents (IoD{} {} population denominators)",
+                ed.year, ed.weights_period.0
+            ),
+        }
+    }
 }
 
 fn england_deciles(csv: &Csv, code_col: usize, ed: &Edition<'_>) -> Result<BTreeMap<String, f64>> {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use equimap_atlas::{Geography, Kind, Polarity};
+use equimap_atlas::{Geography, Interval, Kind, Level, Polarity};
 
 use super::{Builder, Meta, Populations, RefVal, aggregate_mean, level, parent_map};
 use crate::error::Result;
@@ -134,7 +134,14 @@ pub fn life_expectancy(
                 caveat: Some("Published for 2011 MSOAs only. Figures for other geographies are estimates made from the MSOA figures, weighted by population, and are labelled as such. 13 Leeds MSOA-sex values are suppressed in the source."),
             },
             vec![
-                level(Geography::Msoa11, PERIOD, "As published by ONS", false),
+                Level {
+                    interval: Some(Interval {
+                        lower: format!("{id}_lci95"),
+                        upper: format!("{id}_uci95"),
+                        method: "95% confidence limits as published by ONS with the life expectancy (REQ3292)".to_owned(),
+                    }),
+                    ..level(Geography::Msoa11, PERIOD, "As published by ONS", false)
+                },
                 level(Geography::Lsoa11, PERIOD, "Estimate: the value of the MSOA 2011 containing the LSOA", true),
                 level(Geography::Lsoa21, PERIOD, "Estimate: mean of the MSOA 2011 values of the LSOA's 2011 predecessors (ONS LSOA11→LSOA21 lookup), weighted by mid-2020 population", true),
                 level(Geography::Msoa21, PERIOD, "Estimate: population-weighted mean of the LSOA 2021 estimates", true),
@@ -163,36 +170,9 @@ pub fn life_expectancy(
             &RefVal(local, "Estimate: mean of the district's MSOA values weighted by mid-2020 population (no official district figure for 2016-20 is in the sources)", PERIOD),
             &RefVal(eng, "Estimate: mean of all English MSOA values weighted by mid-2020 population (no official England figure for 2016-20 is in the sources)", PERIOD),
         );
-        for (bound, vals, what) in [("lci95", lci, "lower"), ("uci95", uci, "upper")] {
-            let bid = format!("le_{sex}_{bound}");
-            b.define(
-                &Meta {
-                    id: &bid,
-                    label: &format!("{label} life expectancy, {what} 95% confidence limit"),
-                    description: "The 95% confidence interval of the published life expectancy.",
-                    theme: "Life expectancy",
-                    unit: "years",
-                    kind: Kind::Years,
-                    polarity: Polarity::Neutral,
-                    native: Geography::Msoa11,
-                    source: SOURCE,
-                    attribution: OGL_ATTRIBUTION,
-                    decimals: 2,
-                    in_tiles: false,
-                    local: false,
-                    caveat: None,
-                },
-                vec![level(
-                    Geography::Msoa11,
-                    PERIOD,
-                    "As published by ONS",
-                    false,
-                )],
-            );
-            b.set_all(Geography::Msoa11, &bid, vals.clone());
-            let na = "Not computed: confidence limits are published for MSOAs only";
-            b.reference(&bid, &RefVal(None, na, PERIOD), &RefVal(None, na, PERIOD));
-        }
+        // The published limits are companions of the MSOA 2011 value, not indicators.
+        b.set_all(Geography::Msoa11, &format!("{id}_lci95"), lci.clone());
+        b.set_all(Geography::Msoa11, &format!("{id}_uci95"), uci.clone());
     }
     Ok(())
 }

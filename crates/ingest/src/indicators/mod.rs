@@ -10,8 +10,8 @@ mod population;
 use std::collections::BTreeMap;
 
 use equimap_atlas::{
-    Catalogue, ENGLAND_CODE, Geography, IndicatorDef, IndicatorTable, Kind, Level, Polarity,
-    ReferenceValue, References,
+    Catalogue, Counts, ENGLAND_CODE, Geography, IndicatorDef, IndicatorTable, Kind, Level,
+    Polarity, ReferenceValue, References,
 };
 
 pub use imd::{iod2019, iod2025};
@@ -55,8 +55,14 @@ impl Builder {
         }
     }
 
-    /// Add a catalogue entry. Values are added with [`Builder::set`].
+    /// Add a catalogue entry. Values are added with [`Builder::set_all`].
     pub fn define(&mut self, meta: &Meta<'_>, levels: Vec<Level>) {
+        self.define_counts(meta, levels, None);
+    }
+
+    /// Add a catalogue entry for an indicator held as counts: its numerator and denominator
+    /// columns are set with [`Builder::set_all`] like any other column.
+    pub fn define_counts(&mut self, meta: &Meta<'_>, levels: Vec<Level>, counts: Option<Counts>) {
         self.defs.push(IndicatorDef {
             id: meta.id.to_owned(),
             label: meta.label.to_owned(),
@@ -74,6 +80,7 @@ impl Builder {
             decimals: meta.decimals,
             in_tiles: meta.in_tiles,
             caveat: meta.caveat.map(str::to_owned),
+            counts,
         });
     }
 
@@ -111,6 +118,41 @@ impl Builder {
                 value: r.0,
                 period: r.2.to_owned(),
                 method: r.1.to_owned(),
+                numerator: None,
+                denominator: None,
+            });
+        }
+    }
+
+    /// Add the selection's and England's reference values for an indicator held as counts:
+    /// each `(numerator, denominator)` summed over the reference area.
+    pub fn reference_counts(
+        &mut self,
+        id: &str,
+        local: (f64, f64),
+        england: (f64, f64),
+        method: (&str, &str),
+        period: &str,
+    ) {
+        let (code, name) = self.scope.clone();
+        for (scope, scope_name, (num, den), how) in [
+            (code, name, local, method.0),
+            (
+                ENGLAND_CODE.to_owned(),
+                "England".to_owned(),
+                england,
+                method.1,
+            ),
+        ] {
+            self.refs.push(ReferenceValue {
+                indicator: id.to_owned(),
+                scope,
+                scope_name,
+                value: (den > 0.0).then(|| num / den),
+                period: period.to_owned(),
+                method: how.to_owned(),
+                numerator: Some(num),
+                denominator: Some(den),
             });
         }
     }
@@ -123,12 +165,7 @@ impl Builder {
     ) -> (Catalogue, BTreeMap<Geography, IndicatorTable>, References) {
         let mut tables = BTreeMap::new();
         for (g, area_codes) in codes {
-            let cols: Vec<String> = self
-                .defs
-                .iter()
-                .filter(|d| d.level(*g).is_some())
-                .map(|d| d.id.clone())
-                .collect();
+            let cols = columns_at(&self.defs, *g);
             let empty = BTreeMap::new();
             let by_col = self.values.get(g).unwrap_or(&empty);
             let mut table = IndicatorTable::new(*g, cols.clone());
@@ -153,6 +190,24 @@ impl Builder {
     }
 }
 
+/// The columns of the table of `g`: each indicator held there, then the companion columns
+/// (counts, published limits) not already listed, in catalogue order.
+fn columns_at(defs: &[IndicatorDef], g: Geography) -> Vec<String> {
+    let mut cols: Vec<String> = defs
+        .iter()
+        .filter(|d| d.level(g).is_some())
+        .map(|d| d.id.clone())
+        .collect();
+    for d in defs {
+        for c in d.companions(g) {
+            if !cols.iter().any(|x| x == c) {
+                cols.push(c.to_owned());
+            }
+        }
+    }
+    cols
+}
+
 /// A reference value: the value, how it was made (or why there is none), and its period.
 pub struct RefVal<'a>(pub Option<f64>, pub &'a str, pub &'a str);
 
@@ -163,6 +218,7 @@ pub fn level(geography: Geography, period: &str, method: &str, estimate: bool) -
         period: period.to_owned(),
         method: method.to_owned(),
         estimate,
+        interval: None,
     }
 }
 
