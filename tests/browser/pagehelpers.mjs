@@ -107,7 +107,7 @@ export const blend = (fg, bg, a) => fg.map((c, i) => c * a + bg[i] * (1 - a));
 
 /** Parse a displayed number: "1,300", "17.00", "87.5 years", "60.6%", "521 m". */
 export function parseShown(text) {
-  const t = String(text).trim();
+  const t = String(text).trim().replace(/\u2212/g, '-');
   const m = t.match(/-?[\d,]*\.?\d+/);
   if (!m) return { value: null, step: 0 };
   const raw = m[0].replace(/,/g, '');

@@ -21,7 +21,7 @@ export const geoLabel = (g) => GEOGRAPHIES[g]?.label ?? g;
 export const geoNoun = (g) => (g === 'ward' || g === 'district' ? g : geoLabel(g));
 export const familyOf = (g) => GEOGRAPHIES[g]?.family;
 
-const THEME_ORDER = ['Deprivation 2025', 'Life expectancy', 'Green space', 'Deprivation 2019', 'Population'];
+const THEME_ORDER = ['Deprivation 2025', 'Deprivation change 2019–2025', 'Life expectancy', 'Green space', 'Deprivation 2019', 'Population'];
 
 const DESCRIPTIONS = {
   imd2025_decile: 'Overall deprivation of each small area among all 33,755 in England (MHCLG, 2025). 1 = most deprived 10%.',
@@ -30,6 +30,7 @@ const DESCRIPTIONS = {
   imd2019_score: 'The IMD 2019 score (rebuilt from published domain scores); MSOA and ward are weighted means.',
   le_female: 'Life expectancy at birth, females, 2016–20 (ONS, MSOA 2011). Other geographies are estimates.',
   le_male: 'Life expectancy at birth, males, 2016–20 (ONS, MSOA 2011). Other geographies are estimates.',
+  imd_decile_change: 'How each LSOA’s national IMD decile changed from 2019 to 2025 (2019 brought onto 2021 LSOAs). Relative to the rest of England, not an absolute change.',
   population: 'Residents: the latest published estimate for each area.',
 };
 

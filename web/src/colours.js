@@ -3,6 +3,7 @@
 // indicators the class at the "worse" end of the indicator's polarity is the darkest.
 
 import { formatBreak } from './format.js';
+import { classifyChange } from './change.js';
 
 export const VIRIDIS10 = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
 export const VIRIDIS5 = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
@@ -28,6 +29,7 @@ export function quantileBreaks(values, k = 5) {
 export function classify(ind, values, { geographyPlural = 'areas', total = values.length, place = 'Leeds' } = {}) {
   const finite = values.filter((x) => Number.isFinite(x));
   const missing = Math.max(0, total - finite.length);
+  if (ind.kind === 'change') return classifyChange(ind, finite, { missing, place, geographyPlural });
   if (ind.kind === 'decile' || ind.kind === 'quintile') {
     const n = ind.kind === 'decile' ? 10 : 5;
     const colours = n === 10 ? VIRIDIS10 : VIRIDIS5;

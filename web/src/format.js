@@ -31,6 +31,8 @@ export function formatValue(v, ind, { short = false } = {}) {
       return fmtNum(v, 0);
     case 'count':
       return fmtNum(v, 0);
+    case 'change':
+      return v > 0 ? `+${fmtNum(v, 0)}` : v < 0 ? `−${fmtNum(-v, 0)}` : '0';
     case 'years':
       return short ? fmtNum(v, 1) : `${fmtNum(v, 1)} years`;
     default:

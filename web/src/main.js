@@ -12,6 +12,8 @@ import { renderProfile, drawGradient } from './profile.js';
 import { renderTable } from './table.js';
 import { initSearch } from './search.js';
 import { SiteTool } from './site.js';
+import { drawTrends } from './trends.js';
+import { renderMarmot, drawMarmotGradient } from './marmot.js';
 
 const DEFAULT_LAYER = 'imd2025_decile';
 const LEEDS_BOUNDS = [-1.8, 53.698, -1.29, 53.946];
@@ -162,6 +164,7 @@ class App {
 
     $('#btn-table').addEventListener('click', () => this.openTable());
     $('#btn-site').addEventListener('click', () => this.openSite());
+    $('#btn-marmot').addEventListener('click', () => this.openMarmot());
     $('#btn-share').addEventListener('click', () => this.share());
     const drawer = (open) => {
       document.body.classList.toggle('controls-open', open);
@@ -198,6 +201,11 @@ class App {
       const link = e.target.closest('button.link[data-geo][data-code]');
       if (link) {
         this.openProfile(link.dataset.geo, link.dataset.code, { fly: true });
+        return;
+      }
+      const mm = e.target.closest('[data-marmot]');
+      if (mm) {
+        this.marmotAction(mm);
         return;
       }
       const act = e.target.closest('[data-action]');
@@ -713,6 +721,7 @@ class App {
     const s = this.state;
     if (s.panel === 'site') this.openSite();
     else if (s.panel === 'table') this.openTable();
+    else if (s.panel === 'marmot') this.openMarmot();
     else if (s.area) this.openProfile(s.area.geography, s.area.code, { fly: !s.view, focus: false });
   }
 
@@ -744,6 +753,7 @@ class App {
     );
     const sel = body.querySelector('[data-role="gradient-indicator"]');
     if (sel) drawGradient(this, body, p, sel.value);
+    if (geography === 'district') drawTrends(body, code);
     if (fly && p.geometry) this.fitBounds(bboxOf(p.geometry));
     if (focus) this.focusPanel();
     this.announce(`Profile of ${p.area.name} (${geoLabel(geography)}) opened.`);
@@ -757,6 +767,35 @@ class App {
     writeHashNow(this.state);
     await renderTable(this, body);
     if (focus) this.focusPanel();
+  }
+
+  async openMarmot() {
+    this.lastTrigger = document.activeElement;
+    const body = this.showPanel('marmot');
+    this.state.area = null;
+    this.map.getSource('selection')?.setData({ type: 'FeatureCollection', features: [] });
+    writeHashNow(this.state);
+    await renderMarmot(this, body);
+    this.focusPanel();
+  }
+
+  /** A button of the Fairer, Healthier Leeds list: a layer, a ward or MSOA table, a gradient. */
+  marmotAction(el) {
+    const id = el.dataset.indicator;
+    const kind = el.dataset.marmot;
+    if (kind === 'gradient') return drawMarmotGradient(this, $('#panel-body'), id);
+    if (kind === 'trends') return this.openProfile('district', this.cat.district, { fly: true });
+    const radio = document.querySelector(`#layer-picker input[value="${CSS.escape(id)}"]`);
+    if (radio) {
+      radio.checked = true;
+      radio.closest('details').open = true;
+    }
+    this.setLayer(id);
+    if (kind === 'table') {
+      this.setFamily(el.dataset.family);
+      this.openTable();
+    }
+    return null;
   }
 
   openSite() {

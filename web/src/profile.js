@@ -6,6 +6,7 @@ import { cachedJSON, qs } from './api.js';
 import { compareDots, decileStrip, gradientChart } from './charts.js';
 import { geoLabel, geoNoun } from './catalogue.js';
 import { escapeHtml as esc, formatValue, formatInt, isNum } from './format.js';
+import { imdChangeSentence } from './change.js';
 
 const GRADIENT_KINDS = new Set(['score', 'share', 'years', 'count']);
 
@@ -36,7 +37,7 @@ function indicatorRow(i, cat) {
       ? decileStrip(i.value, 10, { width: 120 })
       : i.kind === 'quintile' && isNum(i.value)
         ? decileStrip(i.value, 5, { width: 120 })
-        : i.kind !== 'rank' && i.kind !== 'percentile'
+        : i.kind !== 'rank' && i.kind !== 'percentile' && i.kind !== 'change'
           ? compareDots({ value: i.value, district: i.district?.value, england: i.england?.value, ind: def, districtName: i.district?.name || 'Leeds', width: 120 })
           : '';
   const ref = (r) => (r && isNum(r.value) ? esc(formatValue(r.value, def)) : `<span class="na" title="${esc(r?.method || 'no reference value')}">–</span>`);
@@ -105,6 +106,8 @@ export function renderProfile(app, p, { context = null } = {}) {
     </div>
     <img class="print-map" alt="Map of ${esc(p.area.name)} and its surroundings">
     <section aria-labelledby="where-h"><h3 id="where-h">Where it is</h3>${parents}${children || ''}</section>
+    ${g === 'lsoa21' ? imdChangeSentence(p, cat) : ''}
+    ${g === 'district' ? `<section aria-labelledby="trends-h" class="trends-section"><h3 id="trends-h">Trends: ${esc(p.area.name)} against England</h3><div data-role="trends" aria-live="polite"></div></section>` : ''}
     <section aria-labelledby="gradient-h" class="gradient-section">
       <h3 id="gradient-h">On the ${esc(cat.districtName)} inequality gradient</h3>
       <p class="muted">Mean for the ${esc(cat.districtName)} LSOAs in each national IMD 2025 decile (population-weighted). The shaded column is this area’s decile; the pink dashed line is this area’s value, the black dotted line ${esc(cat.districtName)}’s.</p>

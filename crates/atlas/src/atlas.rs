@@ -2,7 +2,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::{
-    AreaSet, AtlasError, Catalogue, Geography, IndicatorDef, IndicatorTable, Manifest, References,
+    AreaSet, AtlasError, Catalogue, ENGLAND_CODE, Geography, IndicatorDef, IndicatorTable,
+    Manifest, References, Trends,
 };
 
 /// Present and missing counts for one indicator at one geography.
@@ -29,6 +30,8 @@ pub struct Atlas {
     pub geographies: BTreeMap<Geography, AreaSet>,
     /// The indicator values of each geography.
     pub tables: BTreeMap<Geography, IndicatorTable>,
+    /// District and England time series.
+    pub trends: Trends,
     children: BTreeMap<(Geography, String), BTreeMap<Geography, Vec<String>>>,
 }
 
@@ -85,6 +88,8 @@ impl Atlas {
             tables.insert(g, table);
         }
         let children = link_parents(dir, &geographies)?;
+        let trends = Trends::read(dir)?;
+        check_trend_areas(dir, &trends, &geographies)?;
         Ok(Self {
             dir: dir.to_owned(),
             manifest,
@@ -92,6 +97,7 @@ impl Atlas {
             references,
             geographies,
             tables,
+            trends,
             children,
         })
     }
@@ -174,6 +180,28 @@ fn check_columns(
                     ),
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Every trend row is for England or for a district of the atlas.
+fn check_trend_areas(
+    dir: &Path,
+    trends: &Trends,
+    geos: &BTreeMap<Geography, AreaSet>,
+) -> Result<(), AtlasError> {
+    let districts = geos.get(&Geography::District);
+    for (i, r) in trends.rows.iter().enumerate() {
+        if r.area_code != ENGLAND_CODE && districts.is_none_or(|d| d.get(&r.area_code).is_none()) {
+            return Err(AtlasError::invalid(
+                Trends::rows_path(dir),
+                format!(
+                    "line {}: {} is neither England nor a district of this atlas",
+                    i + 2,
+                    r.area_code
+                ),
+            ));
         }
     }
     Ok(())

@@ -39,6 +39,9 @@ pub enum Kind {
     Share,
     /// A number of years.
     Years,
+    /// A difference between two editions or periods, centred on zero (drawn with diverging
+    /// colours); the unit says which way round.
+    Change,
 }
 
 /// An indicator at one geography: its period, how it was made and whether it is an estimate.

@@ -12,6 +12,7 @@
 //! indicators/catalogue.json      one entry per indicator: unit, period, source, method, ...
 //! indicators/<geography>.csv     values keyed by area code, one column per indicator
 //! indicators/reference.csv       district and England reference values per indicator
+//! indicators/trends.{json,csv}   district and England time series (life expectancy, ...)
 //! reference/*                    postcodes, places, GP practices and basemap context
 //! ```
 //!
@@ -26,6 +27,7 @@ mod fgb;
 mod geography;
 mod manifest;
 mod table;
+mod trends;
 
 pub use area::{Area, AreaSet, kind_name};
 pub use atlas::{Atlas, Coverage};
@@ -39,6 +41,7 @@ pub use flatgeobuf::GeometryType;
 pub use geography::Geography;
 pub use manifest::{LayerRecord, Manifest, SourceRecord};
 pub use table::{IndicatorTable, format_number};
+pub use trends::{TrendDef, TrendRow, Trends};
 
 /// The ONS code for England, used as the scope of national reference values.
 pub const ENGLAND_CODE: &str = "E92000001";

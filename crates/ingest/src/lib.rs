@@ -4,6 +4,7 @@
 //! sources dir ──▶ membership (ONS lookups: which areas, which parents)
 //!             ──▶ boundaries (choose file, repair, orient, round)      ──▶ geographies/*.fgb
 //!             ──▶ indicators (population, IoD2025, IoD2019, life exp.) ──▶ indicators/*
+//!             ──▶ district trends (OHID Fingertips)                   ──▶ indicators/trends.*
 //!             ──▶ reference layers (postcodes, places, GPs, basemap)   ──▶ reference/*
 //!             ──▶ manifest.json, then a full reload check, then an atomic swap into place
 //! ```
@@ -20,6 +21,7 @@ mod membership;
 mod read;
 mod reference_layers;
 pub mod sources;
+mod trends;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -181,6 +183,7 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     pb.inc(1);
     pb.set_message("IoD2019");
     indicators::iod2019(&mut log, &m, &mut b)?;
+    indicators::imd_change(&mut log, &m, &mut b, &pops.lsoa11)?;
     pb.inc(1);
     pb.set_message("Life expectancy");
     indicators::life_expectancy(&mut log, &m, &mut b, &pops)?;
@@ -199,6 +202,21 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
         }
     };
     pb.inc(1);
+
+    pb.set_message("District trends");
+    let districts: std::collections::BTreeSet<String> = m
+        .codes(Geography::District)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let (trends, no_trends) = trends::build(&mut log, &districts)?;
+    if !no_trends.is_empty() {
+        notes.push(format!(
+            "no Fingertips trends for {} district(s): {}",
+            no_trends.len(),
+            no_trends.join(", ")
+        ));
+    }
 
     let codes: BTreeMap<Geography, Vec<String>> = built
         .iter()
@@ -246,6 +264,7 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
         })?;
     }
     references.write(&dir.join("indicators").join("reference.csv"))?;
+    trends.write(dir)?;
     pb.inc(1);
 
     pb.set_message("Reference layers");

@@ -8,11 +8,13 @@ pub mod csv_out;
 mod custom;
 mod error;
 mod index;
+mod marmot;
 mod profile;
 mod reference;
 mod search;
 pub mod site;
 mod stats;
+mod trends;
 
 use std::collections::BTreeMap;
 
@@ -22,10 +24,12 @@ use serde::Serialize;
 pub use custom::{CustomArea, CustomAreaSpec};
 pub use error::QueryError;
 pub use index::AreaIndex;
+pub use marmot::{Marmot, MarmotIndicator, MarmotMeasure};
 pub use profile::{AreaRef, IndicatorValue, LocalRank, Profile, RefOut};
 pub use reference::{GpPractice, Place, Postcode};
 pub use search::{HitKind, fold, postcode_key};
 pub use stats::{Gradient, GradientBand, RankRow};
+pub use trends::{TrendPoint, TrendSeries, TrendsOut};
 
 /// An atlas with the indexes that make questions fast.
 pub struct Query {

@@ -9,6 +9,7 @@ mod error;
 pub mod export;
 pub mod openapi;
 pub mod ops;
+mod outcomes;
 mod params;
 mod tile_routes;
 pub mod tiles;
@@ -74,6 +75,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/search"),
     ("GET", "/api/rank"),
     ("GET", "/api/gradient"),
+    ("GET", "/api/trends"),
+    ("GET", "/api/marmot"),
     ("POST", "/api/site"),
     ("POST", "/api/custom-area"),
     ("GET", "/api/custom-areas"),
@@ -97,6 +100,8 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<Arc<AppState>>> {
         ("GET", "/api/search") => get(api::search),
         ("GET", "/api/rank") => get(api::rank),
         ("GET", "/api/gradient") => get(api::gradient),
+        ("GET", "/api/trends") => get(outcomes::trends),
+        ("GET", "/api/marmot") => get(outcomes::marmot),
         ("POST", "/api/site") => post(api::site),
         ("POST", "/api/custom-area") => post(api::custom_area),
         ("GET", "/api/custom-areas") => get(api::custom_areas),

@@ -101,6 +101,11 @@ pub fn document() -> Value {
                 q("by", false, &json!({"type": "string", "enum": ["imd2025_decile", "imd2019_decile"]}), "Decile to group by (default imd2025_decile)"),
                 q("geography", false, &geography(), "Must be the decile's LSOA geography if given"),
             ], json_ok("Gradient", &object(&["bands", "method"])), &["400", "404"]) },
+        "/api/trends": { "get": op("A district's published trends beside England's, period by period: life expectancy at birth by sex, its slope index of inequality within the district, and under-75 mortality from causes considered preventable (OHID Fingertips), with OHID's comparison with England as published", &[
+                q("district", false, &string(), "District code (default: the atlas's district); an England atlas holds every district"),
+                q("format", false, &json!({"type": "string", "enum": ["json", "csv"]}), "Response format"),
+            ], json!({ "description": "Trends", "content": { "application/json": { "schema": object(&["code", "name", "series", "attribution"]) }, "text/csv": { "schema": { "type": "string" } } } }), &["400", "404"]) },
+        "/api/marmot": { "get": op("The Fairer, Healthier Leeds (Marmot City) indicator set: the 15 measures with their breakdowns, which this atlas holds (with the indicators that carry them) and, for the rest, who publishes them", &[], json_ok("The set", &object(&["theme", "measures"])), &[]) },
         "/api/site": { "post": {
             "summary": "The planner's site report: residents, deprivation, life expectancy and GP practices for the site and buffer zones, compared with the district and England",
             "parameters": [

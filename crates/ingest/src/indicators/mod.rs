@@ -4,6 +4,7 @@
 //! maps so that the tables come out in the same order on every run.
 
 mod imd;
+mod imd_change;
 mod life;
 mod population;
 
@@ -15,6 +16,7 @@ use equimap_atlas::{
 };
 
 pub use imd::{iod2019, iod2025};
+pub use imd_change::imd_change;
 pub use life::life_expectancy;
 pub use population::{Populations, population};
 
@@ -102,6 +104,11 @@ impl Builder {
             .entry(id.to_owned())
             .or_default()
             .extend(values);
+    }
+
+    /// The values of an indicator at a geography, as set so far.
+    pub fn values(&self, g: Geography, id: &str) -> Option<&BTreeMap<String, f64>> {
+        self.values.get(&g)?.get(id)
     }
 
     /// Add the selection's and England's reference values for an indicator.
