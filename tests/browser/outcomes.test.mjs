@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, shotPath, startStack, waitForMap, waitIdle, watchedPage } from './harness.mjs';
-import { getJSON, shownMatches } from './pagehelpers.mjs';
+import { getJSON, runAxe, shownMatches } from './pagehelpers.mjs';
 
 let stack;
 let browser;
@@ -18,6 +18,11 @@ async function open(path = '/') {
   await w.page.goto(stack.base + path);
   await waitForMap(w.page);
   return w;
+}
+
+async function assertAccessible(page, label) {
+  const serious = (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(serious, [], `${label}: serious or critical axe-core violations`);
 }
 
 function assertClean(w, label) {
@@ -83,7 +88,9 @@ describe('health outcomes in the web map', { timeout: 600000 }, () => {
     // the chart says what it shows in words
     const label = await page.locator('figure.trend[data-indicator="le_sii"] svg').getAttribute('aria-label');
     assert.match(label, /Male: Leeds 12\.8 in 2022-24, England 10\.4/);
+    assert.match(label, /blue: male · orange: female/);
     await page.locator('figure.trend[data-indicator="le_birth"]').screenshot({ path: shotPath('20-trends-leeds') });
+    await assertAccessible(page, 'trends');
     assertClean(w, 'trends');
   });
 
@@ -148,6 +155,7 @@ describe('health outcomes in the web map', { timeout: 600000 }, () => {
     assert.match(await le.innerText(), /Breakdowns: ward, MSOA, IMD decile, sex/);
     assert.match(await page.locator('.marmot-measure[data-number="2"]').innerText(), /not in this atlas[\s\S]*Published by: ONS birth registrations; OHID publishes low birth weight by MSOA and ward in Local Health/);
     assert.match(await page.locator('.marmot-measure[data-number="9"]').innerText(), /not used here in its place/);
+    await assertAccessible(page, 'marmot');
     // the IMD-decile gradient of female life expectancy, in place
     await le.getByRole('button', { name: 'IMD-decile gradient' }).first().click();
     await page.waitForSelector('.marmot-measure[data-number="1"] svg.gradient');

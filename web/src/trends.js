@@ -61,7 +61,7 @@ export function trendChart(group, districtName, { width = 360, height = 204 } = 
       return last ? `${s.sex}: ${districtName} ${formatFixed(last.district, def.decimals)} in ${last.period}, England ${formatFixed(last.england, def.decimals)}` : '';
     })
     .filter(Boolean)
-    .join('; ')}.`;
+    .join('; ')}. Lines: solid ${districtName}, dashed England; ${series.map((s) => `${COLOUR_NAME[s.sex] || ''}: ${s.sex.toLowerCase()}`).join(' · ')}.`;
   return `<svg class="chart trend" role="img" aria-label="${esc(label)}" width="100%" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMinYMin meet">${out.join('')}</svg>`;
 }
 

@@ -233,6 +233,7 @@ fn define(b: &mut Builder) {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // ranks and deciles are whole numbers, compared exactly
 mod tests {
     use super::*;
 
