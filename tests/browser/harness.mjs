@@ -1,7 +1,6 @@
-// Shared set-up for the browser tests: the real equimap server on a free port, the map in front
-// of it (served by equimap itself once it serves web/dist at /, else by devserver.mjs), and a
-// headless system Chromium driven by playwright-core, which records console errors and every
-// request to a host other than the test server.
+// Shared set-up for the browser tests: the real equimap server on a free port, serving the map,
+// the API and the tiles itself, and a headless system Chromium driven by playwright-core, which
+// records console errors and every request to a host other than the test server.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startDevServer } from './devserver.mjs';
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(HERE, '../..');
@@ -94,51 +92,16 @@ export async function startEquimap(args = []) {
   };
 }
 
-/**
- * Start everything. Returns { base, apiBase, mode, stop }.
- * mode: "equimap" when equimap serves the map at / itself, "devserver" otherwise.
- */
+/** Start the real server on the committed atlas; it must serve the web map at /. */
 export async function startStack() {
   ensureWebBuild();
-  const bin = equimapBin();
-  const port = await freePort();
-  const proc = spawn(bin, ['serve', '--atlas', join(REPO, 'boundaries'), '--addr', `127.0.0.1:${port}`], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, RUST_LOG: 'warn' },
-  });
-  let log = '';
-  proc.stdout.on('data', (d) => (log += d));
-  proc.stderr.on('data', (d) => (log += d));
-  const apiBase = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(`${apiBase}/healthz`, 120000);
-  } catch (e) {
-    proc.kill();
-    throw new Error(`${e.message}\n${log}`);
+  const srv = await startEquimap();
+  const index = await fetch(`${srv.url}/`).then((r) => (r.ok ? r.text() : '')).catch(() => '');
+  if (!/equimap/.test(index) || !/maplibre-gl\.js/.test(index)) {
+    await srv.stop();
+    throw new Error(`equimap does not serve the web map at ${srv.url}/ (is web/dist built?)\n${srv.log()}`);
   }
-  let base = apiBase;
-  let mode = 'equimap';
-  let dev = null;
-  const index = await fetch(`${apiBase}/`).then((r) => (r.ok ? r.text() : '')).catch(() => '');
-  if (!/equimap/.test(index) || !/maplibre-gl\.js/.test(index) || process.env.EQUIMAP_DEVSERVER) {
-    dev = await startDevServer({ upstream: apiBase, root: join(REPO, 'web/dist'), atlas: join(REPO, 'boundaries') });
-    await dev.warm();
-    base = dev.url;
-    mode = 'devserver';
-  }
-  return {
-    base,
-    apiBase,
-    mode,
-    dev,
-    log: () => log,
-    async stop() {
-      if (dev) await dev.close();
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r).once('error', r));
-    },
-  };
+  return { base: srv.url, apiBase: srv.url, log: srv.log, stop: srv.stop };
 }
 
 export const CHROMIUM_ARGS = [

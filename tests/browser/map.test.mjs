@@ -7,11 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { REPO, equimapBin, launch, shotPath, startEquimap, startStack, waitForMap, waitIdle, watchedPage } from './harness.mjs';
-import { startDevServer } from './devserver.mjs';
+import { REPO, equimapBin, freePort, launch, shotPath, startEquimap, startStack, waitForMap, waitIdle, watchedPage } from './harness.mjs';
 import { bbox, blend, canvasSignature, getJSON, hex, interiorPoint, pixelAt, runAxe, shownMatches, signatureDiff } from './pagehelpers.mjs';
 
 const VIRIDIS10 = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
@@ -92,7 +92,7 @@ describe('equimap web map', { timeout: 600000 }, () => {
   before(async () => {
     stack = await startStack();
     browser = await launch();
-    console.log(`# serving the map through ${stack.mode} at ${stack.base} (API ${stack.apiBase})`);
+    console.log(`# serving the map, API and tiles from equimap at ${stack.base}`);
   });
 
   after(async () => {
@@ -146,10 +146,11 @@ describe('equimap web map', { timeout: 600000 }, () => {
       t.skip(`equimap tiles build is not available: ${r.stderr.slice(0, 200)}`);
       return;
     }
-    // 1. a static archive next to the API, read with range requests by the browser
-    const dev = await startDevServer({ upstream: stack.apiBase, root: join(REPO, 'web/dist'), mock: 'never', files: { '/tiles/leeds.pmtiles': archive } });
+    // 1. a static archive served whole by equimap (--archives), read with range requests by
+    // the browser
+    const srv1 = await startEquimap(['--archives', dir]);
     try {
-      const w = await open('/?tiles=pmtiles', { base: dev.url });
+      const w = await open('/?tiles=pmtiles', { base: srv1.url });
       assert.equal(await w.page.evaluate(() => window.__equimap.tiles.mode), 'pmtiles');
       const tileRequests = w.requests.filter((u) => /\/tiles\//.test(u));
       assert.ok(tileRequests.length > 0 && tileRequests.every((u) => u.endsWith('/tiles/leeds.pmtiles')), `only the archive is read: ${tileRequests.slice(0, 5)}`);
@@ -158,27 +159,70 @@ describe('equimap web map', { timeout: 600000 }, () => {
       await checkKnownLsoaColour(w.page, '12b-pmtiles-known-lsoa');
       assertClean(w, 'pmtiles');
     } finally {
-      await dev.close();
+      await srv1.stop();
     }
     // 2. equimap serve --tiles archive: one tile set holding every layer, found by the map
     const srv = await startEquimap(['--tiles', archive]);
-    const dev2 = await startDevServer({ upstream: srv.url, root: join(REPO, 'web/dist'), mock: 'never' });
     try {
       // named in the config (here through the query string) ...
-      const w = await open('/?tileset=leeds', { base: dev2.url });
+      const w = await open('/?tileset=leeds', { base: srv.url });
       assert.equal(await w.page.evaluate(() => window.__equimap.tiles.mode), 'tileset');
       await checkKnownLsoaColour(w.page, '12c-serve-archive-known-lsoa');
       assertClean(w, 'serve --tiles');
       // ... or found in /tiles/index.json, which lists the one set: nothing is probed, so no
       // request fails
-      const w2 = await open('/', { base: dev2.url });
+      const w2 = await open('/', { base: srv.url });
       assert.equal(await w2.page.evaluate(() => window.__equimap.tiles.mode), 'tileset');
       assert.deepEqual(w2.problems.console, [], 'no failed request');
       assertClean(w2, 'serve --tiles, found');
     } finally {
-      await dev2.close();
       await srv.stop();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a page on another origin posts a site report (CORS preflight) and reads the answer', async () => {
+    // Two pages on two other local ports; equimap's API is narrowed to the first origin.
+    const [allowedPort, otherPort] = [await freePort(), await freePort()];
+    const allowed = `http://127.0.0.1:${allowedPort}`;
+    const srv = await startEquimap(['--cors-origins', allowed]);
+    const page = (api) => `<!doctype html><html lang="en"><title>embedding page</title><pre id="out">pending</pre><script>
+      const site = { type: 'Polygon', coordinates: [[[-1.552, 53.798], [-1.545, 53.798], [-1.545, 53.805], [-1.552, 53.805], [-1.552, 53.798]]] };
+      fetch(${JSON.stringify(api)} + '/api/site?buffer_m=400', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(site) })
+        .then((r) => r.json().then((j) => ({ status: r.status, zones: j.zones.map((z) => [z.label, z.residents]) })))
+        .then((v) => { document.getElementById('out').textContent = JSON.stringify(v); }, (e) => { document.getElementById('out').textContent = 'blocked: ' + e; });
+    </script></html>`;
+    const origins = [];
+    for (const port of [allowedPort, otherPort]) {
+      const s = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(srv.url)));
+      await new Promise((r) => s.listen(port, '127.0.0.1', r));
+      origins.push(s);
+    }
+    try {
+      const direct = await getJSON(srv.url, '/api/site?buffer_m=400', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'Polygon', coordinates: [[[-1.552, 53.798], [-1.545, 53.798], [-1.545, 53.805], [-1.552, 53.805], [-1.552, 53.798]]] }),
+      });
+      const read = async (port) => {
+        const p = await browser.context.newPage();
+        try {
+          await p.goto(`http://127.0.0.1:${port}/`);
+          await p.waitForFunction(() => document.getElementById('out').textContent !== 'pending', null, { timeout: 60000 });
+          return await p.locator('#out').textContent();
+        } finally {
+          await p.close();
+        }
+      };
+      const got = JSON.parse(await read(allowedPort));
+      assert.equal(got.status, 200);
+      assert.deepEqual(got.zones, direct.zones.map((z) => [z.label, z.residents]));
+      assert.ok(got.zones.length === 2 && got.zones[0][1] > 0, JSON.stringify(got));
+      // The same call from an origin not on the list is blocked by the browser at the preflight.
+      assert.match(await read(otherPort), /^blocked: TypeError/);
+    } finally {
+      for (const s of origins) await new Promise((r) => s.close(r));
+      await srv.stop();
     }
   });
 

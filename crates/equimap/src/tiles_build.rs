@@ -43,7 +43,7 @@ pub fn run(atlas_dir: &Path, out: &Path, min_zoom: u8, max_zoom: u8) -> anyhow::
             if raw.is_empty() {
                 continue;
             }
-            let gz = equimap_server::tiles::gzip(&raw, 6);
+            let gz = equimap_server::tiles::gzip(&raw, 6)?;
             sizes.push(gz.len());
             writer.add_tile(z, x, y, &gz)?;
         }

@@ -41,16 +41,28 @@ fn geojson_response(v: &Value) -> Response {
         .into_response()
 }
 
-/// Read a request body up to the limit; beyond it, a 400 that says so.
+/// Read a request body up to the limit; beyond it, or when it cannot be read (a client that
+/// stalls past the body timeout), a 400 that says which.
 pub async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
     axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
-        .map_err(|_| {
-            ApiError::BadRequest(format!(
-                "the request body is over {} MB, the limit",
-                MAX_BODY_BYTES / (1024 * 1024)
-            ))
+        .map_err(|e| {
+            let e = e.into_inner();
+            if e.is::<http_body_util::LengthLimitError>() {
+                ApiError::BadRequest(format!(
+                    "the request body is over {} MB, the limit",
+                    MAX_BODY_BYTES / (1024 * 1024)
+                ))
+            } else {
+                ApiError::BadRequest(format!("the request body could not be read: {e}"))
+            }
         })
+}
+
+/// A JSON value of something serialisable; a failure is an error, never `null`.
+fn to_json<T: serde::Serialize>(what: &str, v: &T) -> Result<Value, ApiError> {
+    serde_json::to_value(v)
+        .map_err(|e| ApiError::Internal(format!("could not serialise {what}: {e}")))
 }
 
 fn format_of(p: &Params, allowed: &[&str]) -> Result<String, ApiError> {
@@ -183,35 +195,40 @@ pub async fn gradient(State(s): State<Arc<AppState>>, p: Params) -> ApiResult {
 }
 
 /// `GET /api/indicators`
-pub async fn indicators(State(s): State<Arc<AppState>>) -> Json<Value> {
+pub async fn indicators(State(s): State<Arc<AppState>>) -> ApiResult {
     let atlas = &q(&s).atlas;
-    let items: Vec<Value> = atlas
+    let items = atlas
         .catalogue
         .indicators
         .iter()
         .map(|d| {
-            let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
+            let mut v = to_json(&format!("indicator {}", d.id), d)?;
             let refs: Vec<&equimap_atlas::ReferenceValue> = atlas
                 .references
                 .rows
                 .iter()
                 .filter(|r| r.indicator == d.id)
                 .collect();
-            if let Value::Object(map) = &mut v {
-                map.insert(
-                    "reference".to_owned(),
-                    serde_json::to_value(refs).unwrap_or(Value::Null),
-                );
+            let refs = to_json(&format!("the reference values of {}", d.id), &refs)?;
+            match &mut v {
+                Value::Object(map) => {
+                    map.insert("reference".to_owned(), refs);
+                    Ok(v)
+                }
+                _ => Err(ApiError::Internal(format!(
+                    "indicator {} did not serialise to an object",
+                    d.id
+                ))),
             }
-            v
         })
-        .collect();
-    Json(json!({
+        .collect::<Result<Vec<Value>, ApiError>>()?;
+    Ok(Json(json!({
         "district": atlas.manifest.district,
         "district_name": atlas.manifest.district_name,
         "attribution": atlas.manifest.attribution,
         "indicators": items,
     }))
+    .into_response())
 }
 
 /// `GET /api/services?kind=gp&near=lon,lat&limit=`

@@ -1,8 +1,11 @@
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use equimap_query::QueryError;
 use serde_json::json;
+
+/// Seconds a client told it is busy should wait before trying again.
+const RETRY_AFTER_SECONDS: &str = "2";
 
 /// An error answered to an HTTP client, always as a JSON body naming the problem.
 #[derive(Debug, thiserror::Error)]
@@ -45,10 +48,16 @@ impl From<QueryError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        (
-            status,
-            Json(json!({ "error": self.to_string(), "status": status.as_u16() })),
-        )
-            .into_response()
+        let body = Json(json!({ "error": self.to_string(), "status": status.as_u16() }));
+        match self {
+            ApiError::Busy(_) => {
+                (status, [(header::RETRY_AFTER, RETRY_AFTER_SECONDS)], body).into_response()
+            }
+            ApiError::Internal(ref why) => {
+                tracing::error!("internal error: {why}");
+                (status, body).into_response()
+            }
+            _ => (status, body).into_response(),
+        }
     }
 }

@@ -1,12 +1,15 @@
 //! equimap's HTTP service. It holds one read-only atlas (inside [`Query`]) and answers from it.
 //!
-//! Every route is listed once in [`ROUTES`]; the router is built from that list and the
-//! OpenAPI document describes the same list, and a test keeps the three in step. Every error is
-//! JSON: `{"error": "...", "status": 404}`.
+//! Every route is listed once in [`ROUTES`]: the router, the OpenAPI document and the metrics'
+//! labels follow from that list. Every error is JSON: `{"error": "...", "status": 404}`.
+//! tower-http supplies CORS (with preflight), compression (q-values honoured), request ids and
+//! the request-body timeout.
 
 mod api;
 mod error;
 pub mod export;
+mod limits;
+pub mod negotiate;
 pub mod openapi;
 pub mod ops;
 mod outcomes;
@@ -16,18 +19,25 @@ pub mod tiles;
 pub mod web;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::routing::{MethodRouter, get, post};
 use equimap_query::{CustomArea, Query};
 use serde_json::{Value, json};
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 pub use api::MAX_BODY_BYTES;
 pub use error::ApiError;
 
-/// What every handler can see.
+/// What every handler can see. A reload builds a new one; what must outlive a reload (request
+/// ids, the site-report limiter; the metrics recorder is process-wide) is shared through `Arc`s.
 pub struct AppState {
     /// The atlas and its indexes.
     pub query: Query,
@@ -39,10 +49,10 @@ pub struct AppState {
     pub web: web::WebAssets,
     /// PMTiles archives served whole (with range requests) at `/tiles/{name}.pmtiles`.
     pub archives: std::collections::BTreeMap<String, axum::body::Bytes>,
-    /// Request counters for `/metrics`.
-    pub metrics: ops::Metrics,
-    /// Bounds on concurrent site reports.
-    pub limits: ops::Limits,
+    /// Request ids and metric labels, kept across reloads.
+    pub ops: Arc<ops::Ops>,
+    /// Bounds on concurrent site reports, kept across reloads.
+    pub limits: Arc<ops::Limits>,
     /// Origins allowed to call the API and tiles from a browser (`*` for any).
     pub cors_origins: Vec<String>,
 }
@@ -56,90 +66,197 @@ impl AppState {
             tiles: None,
             web: web::WebAssets::default(),
             archives: std::collections::BTreeMap::new(),
-            metrics: ops::Metrics::default(),
-            limits: ops::Limits::default(),
+            ops: Arc::default(),
+            limits: Arc::default(),
             cors_origins: vec!["*".to_owned()],
         }
     }
 }
 
-/// Every route: method and path (axum syntax, which is also OpenAPI's).
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/healthz"),
-    ("GET", "/readyz"),
-    ("GET", "/metrics"),
-    ("GET", "/api/openapi.json"),
-    ("GET", "/api/indicators"),
-    ("GET", "/api/point"),
-    ("GET", "/api/areas/{geography}/{code}"),
-    ("GET", "/api/search"),
-    ("GET", "/api/rank"),
-    ("GET", "/api/gradient"),
-    ("GET", "/api/trends"),
-    ("GET", "/api/marmot"),
-    ("POST", "/api/site"),
-    ("POST", "/api/custom-area"),
-    ("GET", "/api/custom-areas"),
-    ("GET", "/api/custom-areas/{id}"),
-    ("GET", "/api/services"),
-    ("GET", "/api/data.csv"),
-    ("GET", "/api/tiles/stats"),
-    ("GET", "/tiles/{file}"),
-    ("GET", "/tiles/{layer}/{z}/{x}/{y}"),
-];
+type Handler = fn() -> MethodRouter<Arc<AppState>>;
 
-fn handler(method: &str, path: &str) -> Option<MethodRouter<Arc<AppState>>> {
-    Some(match (method, path) {
-        // The server binds only after the atlas has loaded, so live means ready.
-        ("GET", "/healthz" | "/readyz") => get(healthz),
-        ("GET", "/metrics") => get(ops::metrics),
-        ("GET", "/api/openapi.json") => get(openapi_doc),
-        ("GET", "/api/indicators") => get(api::indicators),
-        ("GET", "/api/point") => get(api::point),
-        ("GET", "/api/areas/{geography}/{code}") => get(api::area),
-        ("GET", "/api/search") => get(api::search),
-        ("GET", "/api/rank") => get(api::rank),
-        ("GET", "/api/gradient") => get(api::gradient),
-        ("GET", "/api/trends") => get(outcomes::trends),
-        ("GET", "/api/marmot") => get(outcomes::marmot),
-        ("POST", "/api/site") => post(api::site),
-        ("POST", "/api/custom-area") => post(api::custom_area),
-        ("GET", "/api/custom-areas") => get(api::custom_areas),
-        ("GET", "/api/custom-areas/{id}") => get(api::custom_area_by_id),
-        ("GET", "/api/services") => get(api::services),
-        ("GET", "/api/data.csv") => get(api::data_csv),
-        ("GET", "/api/tiles/stats") => get(tile_routes::stats),
-        ("GET", "/tiles/{file}") => get(tile_routes::tilejson),
-        ("GET", "/tiles/{layer}/{z}/{x}/{y}") => get(tile_routes::tile),
-        _ => return None,
-    })
+/// One route: the router, the OpenAPI document and the metrics' labels all follow from
+/// [`ROUTES`], so a path is written once.
+pub struct Route {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// The path, in axum syntax (which is also OpenAPI's).
+    pub path: &'static str,
+    handler: Handler,
+    /// Its OpenAPI operation.
+    pub doc: fn() -> Value,
 }
 
-/// The application's router.
-pub fn router(state: Arc<AppState>) -> Router {
-    let mut r = Router::new();
-    for (method, path) in ROUTES {
-        // Every entry of ROUTES has a handler; the routes test fails otherwise.
-        if let Some(h) = handler(method, path) {
-            r = r.route(path, h);
-        }
+const fn route(
+    method: &'static str,
+    path: &'static str,
+    handler: Handler,
+    doc: fn() -> Value,
+) -> Route {
+    Route {
+        method,
+        path,
+        handler,
+        doc,
     }
-    r.fallback(fallback)
+}
+
+/// Every route.
+pub static ROUTES: &[Route] = &[
+    // The server binds only after the atlas has loaded, so live means ready.
+    route("GET", "/healthz", || get(healthz), openapi::healthz),
+    route("GET", "/readyz", || get(healthz), openapi::readyz),
+    route("GET", "/metrics", || get(ops::metrics), openapi::metrics),
+    route(
+        "GET",
+        "/api/openapi.json",
+        || get(openapi_doc),
+        openapi::openapi,
+    ),
+    route(
+        "GET",
+        "/api/indicators",
+        || get(api::indicators),
+        openapi::indicators,
+    ),
+    route("GET", "/api/point", || get(api::point), openapi::point),
+    route(
+        "GET",
+        "/api/areas/{geography}/{code}",
+        || get(api::area),
+        openapi::area,
+    ),
+    route("GET", "/api/search", || get(api::search), openapi::search),
+    route("GET", "/api/rank", || get(api::rank), openapi::rank),
+    route(
+        "GET",
+        "/api/gradient",
+        || get(api::gradient),
+        openapi::gradient,
+    ),
+    route("POST", "/api/site", || post(api::site), openapi::site),
+    route(
+        "POST",
+        "/api/custom-area",
+        || post(api::custom_area),
+        openapi::custom_area,
+    ),
+    route(
+        "GET",
+        "/api/custom-areas",
+        || get(api::custom_areas),
+        openapi::custom_areas,
+    ),
+    route(
+        "GET",
+        "/api/custom-areas/{id}",
+        || get(api::custom_area_by_id),
+        openapi::custom_area_by_id,
+    ),
+    route(
+        "GET",
+        "/api/services",
+        || get(api::services),
+        openapi::services,
+    ),
+    route(
+        "GET",
+        "/api/data.csv",
+        || get(api::data_csv),
+        openapi::data_csv,
+    ),
+    route(
+        "GET",
+        "/api/tiles/stats",
+        || get(tile_routes::stats),
+        openapi::tile_stats,
+    ),
+    route(
+        "GET",
+        "/tiles/{file}",
+        || get(tile_routes::tilejson),
+        openapi::tile_file,
+    ),
+    route(
+        "GET",
+        "/tiles/{layer}/{z}/{x}/{y}",
+        || get(tile_routes::tile),
+        openapi::tile,
+    ),
+];
+
+/// Longest a client may take to send a request body.
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The application's router: [`ROUTES`], with CORS on the API and tiles, then the web map's
+/// files, then the layers every answer passes through.
+pub fn router(state: Arc<AppState>) -> Router {
+    let mut public = Router::new();
+    for r in ROUTES {
+        public = public.route(r.path, (r.handler)());
+    }
+    let public = public
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            security_headers,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            ops::observe,
-        ))
+        .layer(cors(&state.cors_origins));
+    Router::new()
+        .merge(public)
+        .fallback(fallback)
+        .layer(CompressionLayer::new().compress_when(compress_when()))
+        .layer(axum::middleware::map_response(security_headers))
+        .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
+        .layer(axum::middleware::from_fn(ops::observe))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(ops::NextRequestId(
+            state.ops.clone(),
+        )))
+        .layer(axum::middleware::from_fn(ops::drop_odd_request_id))
         .with_state(state)
 }
 
-/// True when every entry of [`ROUTES`] has a handler.
+/// CORS for the API and tiles. They serve public open data, so by default any origin may read
+/// them; `--cors-origins` narrows that to a list. Preflights (a cross-origin JSON `POST`) are
+/// answered here.
+fn cors(origins: &[String]) -> CorsLayer {
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| {
+            HeaderValue::from_str(o)
+                .inspect_err(|e| tracing::warn!("CORS origin {o:?} is not a header value: {e}"))
+                .ok()
+        }))
+    };
+    CorsLayer::new()
+        .allow_origin(allow)
+        .allow_methods([Method::GET, Method::HEAD, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::RANGE,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([
+            header::CONTENT_RANGE,
+            header::CONTENT_DISPOSITION,
+            header::ETAG,
+            header::RETRY_AFTER,
+            HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(Duration::from_secs(3600))
+}
+
+/// Compress what is worth it: not images, not bodies already encoded (tiles, web files), not
+/// PMTiles archives (their readers ask for byte ranges of the file as stored).
+fn compress_when() -> impl tower_http::compression::Predicate {
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+    DefaultPredicate::new().and(NotForContentType::const_new("application/vnd.pmtiles"))
+}
+
+/// True when every entry of [`ROUTES`] has a distinct method and path.
 pub fn routes_complete() -> bool {
-    ROUTES.iter().all(|(m, p)| handler(m, p).is_some())
+    let mut seen: Vec<(&str, &str)> = ROUTES.iter().map(|r| (r.method, r.path)).collect();
+    seen.sort_unstable();
+    seen.windows(2).all(|w| w[0] != w[1])
 }
 
 async fn healthz(State(s): State<Arc<AppState>>) -> Json<Value> {
@@ -175,35 +292,8 @@ async fn fallback(
 
 /// Headers every response carries. The policy allows our own origin only: the map fetches
 /// nothing from anywhere else.
-async fn security_headers(
-    State(s): State<Arc<AppState>>,
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    use axum::http::{HeaderValue, header};
-    // CORS: the API and tiles serve public open data, so by default any origin may read them;
-    // `--cors-origins` narrows that to a list.
-    let public = req.uri().path().starts_with("/api/") || req.uri().path().starts_with("/tiles/");
-    let origin = req.headers().get(header::ORIGIN).cloned();
-    let mut res = next.run(req).await;
+async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
     let h = res.headers_mut();
-    if public && let Some(origin) = origin {
-        if s.cors_origins.iter().any(|o| o == "*") {
-            h.insert(
-                header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                HeaderValue::from_static("*"),
-            );
-        } else if origin
-            .to_str()
-            .is_ok_and(|o| s.cors_origins.iter().any(|a| a == o))
-        {
-            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-            h.append(header::VARY, HeaderValue::from_static("Origin"));
-        } else {
-            // Tile handlers answer `*` themselves; a narrowed list overrides that.
-            h.remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
-        }
-    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -214,8 +304,7 @@ async fn security_headers(
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if h.get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"))
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
     {
         h.insert(
             header::CONTENT_SECURITY_POLICY,

@@ -1,302 +1,239 @@
-//! Operations: request ids and logs, Prometheus metrics, readiness, and the bound on
-//! concurrent site reports.
+//! Operations: request ids and logs, Prometheus metrics and readiness.
+//!
+//! Metrics go through the `metrics` facade to `metrics-exporter-prometheus`, whose recorder is
+//! installed once per process; request ids come from a counter in [`Ops`]. Both live outside the
+//! state that a reload replaces, so neither resets when the atlas is reloaded.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use metrics::{Counter, Histogram};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use tower_http::request_id::{MakeRequestId, RequestId};
+
+use crate::ApiError;
+pub use crate::limits::Limits;
 
 /// Latency bucket bounds in seconds for the histogram.
 const BUCKETS: [f64; 10] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5,
 ];
+const REQUESTS: &str = "equimap_requests_total";
+const ERRORS: &str = "equimap_server_errors_total";
+const DURATION: &str = "equimap_request_duration_seconds";
+/// The metric of site reports running now, never above the limit.
+pub const RUNNING: &str = "equimap_site_reports_running";
+const IN_FLIGHT: &str = "equimap_site_reports_in_flight";
+const ATLAS: &str = "equimap_atlas_info";
+/// How often the exporter folds recorded histogram samples into its buckets.
+const UPKEEP: Duration = Duration::from_secs(5);
 
-/// Lock-free counters for one route: requests, 5xx, total microseconds and histogram buckets.
+/// What outlives a reload: the request id counter and the last atlas labelled in `/metrics`.
 #[derive(Default)]
-struct RouteStats {
-    count: AtomicU64,
-    errors: AtomicU64,
-    micros: AtomicU64,
-    buckets: [AtomicU64; BUCKETS.len()],
-}
-
-/// Request counters by route: one slot per entry of [`crate::ROUTES`], plus one for the rest.
-pub struct Metrics {
-    routes: Vec<RouteStats>,
+pub struct Ops {
     next_id: AtomicU64,
+    atlas_shown: Mutex<Option<(String, String)>>,
 }
 
-impl Default for Metrics {
-    fn default() -> Self {
+/// The process's Prometheus recorder, installed on first use, or why it could not be.
+fn prometheus() -> Result<&'static PrometheusHandle, ApiError> {
+    static HANDLE: OnceLock<Result<PrometheusHandle, String>> = OnceLock::new();
+    HANDLE
+        .get_or_init(install)
+        .as_ref()
+        .map_err(|e| ApiError::Internal(format!("metrics are unavailable: {e}")))
+}
+
+fn install() -> Result<PrometheusHandle, String> {
+    let handle = PrometheusBuilder::new()
+        .set_buckets_for_metric(Matcher::Full(DURATION.to_owned()), &BUCKETS)
+        .and_then(PrometheusBuilder::install_recorder)
+        .map_err(|e| {
+            tracing::error!("could not install the Prometheus recorder: {e}");
+            e.to_string()
+        })?;
+    describe();
+    let upkeep = handle.clone();
+    std::thread::Builder::new()
+        .name("metrics-upkeep".to_owned())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(UPKEEP);
+                upkeep.run_upkeep();
+            }
+        })
+        .map_err(|e| format!("could not start the metrics upkeep thread: {e}"))?;
+    Ok(handle)
+}
+
+fn describe() {
+    metrics::describe_counter!(REQUESTS, "HTTP requests by route.");
+    metrics::describe_counter!(ERRORS, "Responses with status 5xx by route.");
+    metrics::describe_histogram!(
+        DURATION,
+        metrics::Unit::Seconds,
+        "Request latency by route."
+    );
+    metrics::describe_gauge!(RUNNING, "Site reports and custom areas computing now.");
+    metrics::describe_gauge!(
+        IN_FLIGHT,
+        "Site reports and custom areas running or queued."
+    );
+    metrics::describe_gauge!(
+        ATLAS,
+        "The loaded atlas (1), and atlases reloaded away (0)."
+    );
+    crate::tiles::describe_metrics();
+}
+
+/// One route's metric handles, registered once.
+struct RouteMetrics {
+    requests: Counter,
+    errors: Counter,
+    duration: Histogram,
+}
+
+impl RouteMetrics {
+    fn new(method: &'static str, route: &'static str) -> Self {
+        let labels = [("method", method), ("route", route)];
         Self {
-            routes: (0..=crate::ROUTES.len())
-                .map(|_| RouteStats::default())
-                .collect(),
-            next_id: AtomicU64::new(0),
+            requests: metrics::counter!(REQUESTS, &labels),
+            errors: metrics::counter!(ERRORS, &labels),
+            duration: metrics::histogram!(DURATION, &labels),
         }
     }
 }
 
-fn label(i: usize) -> (&'static str, &'static str) {
-    crate::ROUTES.get(i).copied().unwrap_or(("ANY", "other"))
-}
-
-impl Metrics {
-    fn slot(method: &axum::http::Method, route: Option<&str>) -> usize {
-        route
-            .and_then(|r| {
-                crate::ROUTES
-                    .iter()
-                    .position(|(m, p)| *p == r && *m == method.as_str())
-            })
-            .unwrap_or(crate::ROUTES.len())
-    }
-
-    fn record(&self, slot: usize, status: u16, seconds: f64) {
-        let Some(e) = self.routes.get(slot) else {
-            return;
-        };
-        e.count.fetch_add(1, Ordering::Relaxed);
-        if status >= 500 {
-            e.errors.fetch_add(1, Ordering::Relaxed);
+/// Handles for every entry of [`crate::ROUTES`], then one for the rest; empty when metrics are
+/// unavailable (the reason is logged once and `/metrics` answers it).
+fn route_metrics() -> &'static [RouteMetrics] {
+    static ALL: OnceLock<Vec<RouteMetrics>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        if prometheus().is_err() {
+            return Vec::new();
         }
-        e.micros
-            .fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
-        for (i, b) in BUCKETS.iter().enumerate() {
-            if seconds <= *b {
-                e.buckets[i].fetch_add(1, Ordering::Relaxed);
-            }
-        }
-    }
-
-    /// The Prometheus text exposition.
-    pub fn render(&self, extra: &str) -> String {
-        use std::fmt::Write;
-        let mut out = String::new();
-        let used: Vec<(usize, &RouteStats)> = self
-            .routes
+        crate::ROUTES
             .iter()
-            .enumerate()
-            .filter(|(_, r)| r.count.load(Ordering::Relaxed) > 0)
-            .collect();
-        let _ = writeln!(
-            out,
-            "# HELP equimap_requests_total HTTP requests by route.\n# TYPE equimap_requests_total counter"
-        );
-        for (i, r) in &used {
-            let (m, p) = label(*i);
-            let _ = writeln!(
-                out,
-                "equimap_requests_total{{method=\"{m}\",route=\"{p}\"}} {}",
-                r.count.load(Ordering::Relaxed)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP equimap_server_errors_total Responses with status 5xx by route.\n# TYPE equimap_server_errors_total counter"
-        );
-        for (i, r) in &used {
-            let (m, p) = label(*i);
-            let _ = writeln!(
-                out,
-                "equimap_server_errors_total{{method=\"{m}\",route=\"{p}\"}} {}",
-                r.errors.load(Ordering::Relaxed)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP equimap_request_duration_seconds Request latency by route.\n# TYPE equimap_request_duration_seconds histogram"
-        );
-        for (i, r) in &used {
-            let (m, p) = label(*i);
-            for (j, b) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "equimap_request_duration_seconds_bucket{{method=\"{m}\",route=\"{p}\",le=\"{b}\"}} {}",
-                    r.buckets[j].load(Ordering::Relaxed)
-                );
-            }
-            let count = r.count.load(Ordering::Relaxed);
-            let _ = writeln!(
-                out,
-                "equimap_request_duration_seconds_bucket{{method=\"{m}\",route=\"{p}\",le=\"+Inf\"}} {count}"
-            );
-            #[allow(clippy::cast_precision_loss)]
-            let sum = r.micros.load(Ordering::Relaxed) as f64 / 1e6;
-            let _ = writeln!(
-                out,
-                "equimap_request_duration_seconds_sum{{method=\"{m}\",route=\"{p}\"}} {sum}"
-            );
-            let _ = writeln!(
-                out,
-                "equimap_request_duration_seconds_count{{method=\"{m}\",route=\"{p}\"}} {count}"
-            );
-        }
-        out.push_str(extra);
-        out
+            .map(|r| RouteMetrics::new(r.method, r.path))
+            .chain(std::iter::once(RouteMetrics::new("ANY", "other")))
+            .collect()
+    })
+}
+
+fn slot(method: &axum::http::Method, route: Option<&str>) -> usize {
+    route
+        .and_then(|r| {
+            crate::ROUTES
+                .iter()
+                .position(|e| e.path == r && e.method == method.as_str())
+        })
+        .unwrap_or(crate::ROUTES.len())
+}
+
+fn route_name(slot: usize) -> &'static str {
+    crate::ROUTES.get(slot).map_or("other", |r| r.path)
+}
+
+/// Request ids for requests that bring none: a counter shared across reloads.
+#[derive(Clone)]
+pub struct NextRequestId(pub Arc<Ops>);
+
+impl MakeRequestId for NextRequestId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.0.next_id.fetch_add(1, Ordering::Relaxed);
+        Some(RequestId::new(HeaderValue::from(n)))
     }
 }
 
-/// Give every request an id (the client's `X-Request-Id` if it sent a sane one), log it, and
-/// count it by route.
-pub async fn observe(
-    State(state): State<std::sync::Arc<crate::AppState>>,
-    req: Request,
-    next: Next,
-) -> Response {
+/// Drop a client's `X-Request-Id` unless it is 1 to 64 letters, digits and dashes, so that a
+/// fresh one is made and no client text reaches our logs unchecked.
+pub async fn drop_odd_request_id(mut req: Request, next: Next) -> Response {
+    let odd = req.headers().get("x-request-id").is_some_and(|v| {
+        let b = v.as_bytes();
+        b.is_empty() || b.len() > 64 || !b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+    });
+    if odd {
+        req.headers_mut().remove("x-request-id");
+    }
+    next.run(req).await
+}
+
+/// Count every request by route, time it, and log it with its id.
+pub async fn observe(req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let slot = Metrics::slot(
+    let slot = slot(
         req.method(),
         req.extensions()
             .get::<MatchedPath>()
             .map(MatchedPath::as_str),
     );
-    let given = req
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| {
-            !v.is_empty()
-                && v.len() <= 64
-                && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
-        .and_then(|v| HeaderValue::from_str(v).ok());
-    let id = given.unwrap_or_else(|| {
-        let n = state.metrics.next_id.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::from_str(&format!("{n:x}")).unwrap_or(HeaderValue::from_static("0"))
-    });
+    let id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.header_value().clone());
     let log = tracing::enabled!(tracing::Level::DEBUG);
     let (method, path) = if log {
         (req.method().to_string(), req.uri().path().to_owned())
     } else {
         (String::new(), String::new())
     };
-    let mut res = next.run(req).await;
+    let res = next.run(req).await;
     let secs = started.elapsed().as_secs_f64();
     let status = res.status().as_u16();
-    state.metrics.record(slot, status, secs);
+    if let Some(m) = route_metrics().get(slot) {
+        m.requests.increment(1);
+        m.duration.record(secs);
+        if status >= 500 {
+            m.errors.increment(1);
+        }
+    }
     // Access lines at debug (RUST_LOG=equimap_server=debug) keep a busy tile server quiet;
     // server errors are always logged.
     if status >= 500 {
-        tracing::warn!(request_id = ?id, status, ms = secs * 1000.0, route = label(slot).1, "request failed");
+        tracing::warn!(request_id = ?id, status, ms = secs * 1000.0, route = route_name(slot), "request failed");
     } else if log {
         tracing::debug!(request_id = ?id, %method, %path, status, ms = secs * 1000.0, "request");
     }
-    res.headers_mut().insert("x-request-id", id);
     res
 }
 
-/// `GET /metrics`
-pub async fn metrics(State(s): State<std::sync::Arc<crate::AppState>>) -> Response {
-    use std::fmt::Write;
-    let mut extra = String::new();
+/// Set the gauges read at scrape time: the atlas, the tile cache and the site-report limiter.
+fn set_gauges(s: &crate::AppState) {
     let m = &s.query.atlas.manifest;
-    let _ = writeln!(
-        extra,
-        "# HELP equimap_atlas_info The loaded atlas.\n# TYPE equimap_atlas_info gauge\nequimap_atlas_info{{district=\"{}\",version=\"{}\"}} 1",
-        m.district, m.version
-    );
+    let now = (m.district.clone(), m.version.clone());
+    // A poisoned lock still holds a usable label: the panic that poisoned it cannot have
+    // left it half-written.
+    let mut shown = s
+        .ops
+        .atlas_shown
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((district, version)) = shown.as_ref().filter(|old| **old != now) {
+        metrics::gauge!(ATLAS, "district" => district.clone(), "version" => version.clone())
+            .set(0.0);
+    }
+    *shown = Some(now.clone());
+    drop(shown);
+    metrics::gauge!(ATLAS, "district" => now.0, "version" => now.1).set(1.0);
     if let Some(t) = &s.tiles {
-        let st = t.stats();
-        for (name, key, kind) in [
-            ("equimap_tile_cache_hits_total", "hits", "counter"),
-            ("equimap_tile_cache_misses_total", "misses", "counter"),
-            ("equimap_tile_cache_bytes", "cache_bytes", "gauge"),
-            ("equimap_tile_cache_entries", "cache_entries", "gauge"),
-            (
-                "equimap_tile_cache_capacity_bytes",
-                "cache_capacity_bytes",
-                "gauge",
-            ),
-        ] {
-            let _ = writeln!(
-                extra,
-                "# TYPE {name} {kind}\n{name} {}",
-                st[key].as_u64().unwrap_or(0)
-            );
-        }
+        t.set_gauges();
     }
-    let _ = writeln!(
-        extra,
-        "# TYPE equimap_site_reports_in_flight gauge\nequimap_site_reports_in_flight {}",
-        s.limits.in_flight.load(Ordering::Relaxed)
-    );
-    (
+    metrics::gauge!(RUNNING).set(s.limits.running() as f64);
+    metrics::gauge!(IN_FLIGHT).set(s.limits.in_flight() as f64);
+}
+
+/// `GET /metrics`
+pub async fn metrics(State(s): State<Arc<crate::AppState>>) -> Result<Response, ApiError> {
+    let handle = prometheus()?;
+    set_gauges(&s);
+    Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        s.metrics.render(&extra),
+        handle.render(),
     )
-        .into_response()
-}
-
-/// Bounds on expensive requests.
-pub struct Limits {
-    permits: tokio::sync::Semaphore,
-    /// Requests running or queued.
-    pub in_flight: AtomicU64,
-    /// Most requests allowed to wait for a permit.
-    pub queue: u64,
-    /// Longest a site report may take, queue included.
-    pub timeout: std::time::Duration,
-}
-
-impl Limits {
-    /// `concurrent` reports at once, `queue` more waiting, each within `timeout`.
-    pub fn new(concurrent: usize, queue: u64, timeout: std::time::Duration) -> Self {
-        Self {
-            permits: tokio::sync::Semaphore::new(concurrent.max(1)),
-            in_flight: AtomicU64::new(0),
-            queue,
-            timeout,
-        }
-    }
-
-    /// Run an expensive job: beyond the queue, or past the timeout, a 503 with `Retry-After`.
-    pub async fn run<T: Send + 'static>(
-        &self,
-        job: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, crate::ApiError> {
-        let permits = self.permits.available_permits() as u64;
-        let waiting = self.in_flight.fetch_add(1, Ordering::AcqRel);
-        let _guard = Decrement(&self.in_flight);
-        if waiting >= permits + self.queue {
-            return Err(crate::ApiError::Busy(format!(
-                "{waiting} site reports are already running or queued; try again shortly"
-            )));
-        }
-        let work = async {
-            let _permit = self
-                .permits
-                .acquire()
-                .await
-                .map_err(|e| crate::ApiError::Internal(e.to_string()))?;
-            tokio::task::spawn_blocking(job)
-                .await
-                .map_err(|e| crate::ApiError::Internal(format!("the report failed: {e}")))
-        };
-        tokio::time::timeout(self.timeout, work)
-            .await
-            .map_err(|_| {
-                crate::ApiError::Busy(format!(
-                    "the request took longer than {} s",
-                    self.timeout.as_secs()
-                ))
-            })?
-    }
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self::new(2, 16, std::time::Duration::from_secs(20))
-    }
-}
-
-struct Decrement<'a>(&'a AtomicU64);
-
-impl Drop for Decrement<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
+        .into_response())
 }

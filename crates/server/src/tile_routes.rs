@@ -8,8 +8,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
+use crate::negotiate::accepts_gzip;
 use crate::params::PathParams;
-use crate::tiles::{TileService, gunzip};
+use crate::tiles::{Tile, TileService, gunzip};
 use crate::{ApiError, AppState};
 
 const MVT: &str = "application/vnd.mapbox-vector-tile";
@@ -51,38 +52,36 @@ pub async fn tile(
     let tile = svc
         .tile(&layer, z, x, y)?
         .ok_or_else(|| ApiError::NotFound(format!("unknown tile layer {layer:?}")))?;
+    tile_response(svc, &tile, &headers)
+}
+
+/// The response for a tile: 304 when the client holds it, 204 when empty, else the stored gzip
+/// to a client that accepts it and the decompressed tile to one that does not.
+fn tile_response(
+    svc: &TileService,
+    tile: &Tile,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
     let mut h = HeaderMap::new();
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_str(&svc.config.cache_control)
-            .unwrap_or(HeaderValue::from_static("no-cache")),
-    );
+    h.insert(header::CACHE_CONTROL, svc.cache_control().clone());
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&tile.etag) {
-        h.insert(header::ETAG, v);
-    }
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tile.etag))
-    {
+    h.insert(header::ETAG, tile.etag.clone());
+    let held = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim().as_bytes() == tile.etag.as_bytes());
+    if held {
         return Ok((StatusCode::NOT_MODIFIED, h).into_response());
     }
     if tile.gz.is_empty() {
         return Ok((StatusCode::NO_CONTENT, h).into_response());
     }
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
-    let gzip_ok = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("gzip"));
-    if gzip_ok {
+    if accepts_gzip(headers) {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        Ok((h, tile.gz).into_response())
+        Ok((h, tile.gz.clone()).into_response())
     } else {
         Ok((h, gunzip(&tile.gz)?).into_response())
     }
@@ -119,11 +118,7 @@ pub async fn tilejson(
             .iter()
             .map(|n| serde_json::json!({ "name": n, "tilejson": format!("/tiles/{n}.json") }))
             .collect();
-        return Ok((
-            [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
-            Json(serde_json::json!({ "tilesets": sets })),
-        )
-            .into_response());
+        return Ok(Json(serde_json::json!({ "tilesets": sets })).into_response());
     }
     // Behind a proxy the public host is in X-Forwarded-Host.
     let host = headers
@@ -136,13 +131,13 @@ pub async fn tilejson(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("http");
     let base = format!("{proto}://{host}");
-    let doc = svc.tilejson(name, &base).ok_or_else(|| {
+    let doc = svc.tilejson(name, &base)?.ok_or_else(|| {
         ApiError::NotFound(format!(
             "unknown tile layer {name:?}; layers: {}",
             svc.names().join(", ")
         ))
     })?;
-    Ok(([(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], Json(doc)).into_response())
+    Ok(Json(doc).into_response())
 }
 
 /// `GET /api/tiles/stats`: cache hits, misses and bytes.

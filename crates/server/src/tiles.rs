@@ -1,13 +1,13 @@
 //! Vector tiles over HTTP: generated on demand from the atlas (or read from a PMTiles archive),
-//! gzipped once, and kept in a byte-bounded LRU cache so a cached tile costs what a prebuilt one
+//! gzipped once, and kept in a byte-bounded cache (moka, lock-free on a hit) so a cached tile costs what a prebuilt one
 //! does.
 
 use std::hash::{Hash, Hasher};
 use std::io::Write;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::body::Bytes;
+use axum::http::HeaderValue;
 use equimap_pmtiles::PmTilesReader;
 use equimap_tiles::TileOptions;
 use equimap_tiles::atlas::AtlasTiles;
@@ -63,13 +63,37 @@ pub enum TileSource {
 pub struct Tile {
     /// gzip-compressed MVT; empty when the tile has no features.
     pub gz: Bytes,
-    /// Strong entity tag.
-    pub etag: String,
+    /// Strong entity tag, quoted.
+    pub etag: HeaderValue,
 }
 
-struct Cache {
-    lru: lru::LruCache<(u16, u8, u32, u32), Tile>,
-    bytes: usize,
+/// A cached tile's key: set index, z, x, y.
+type Key = (u16, u8, u32, u32);
+
+/// Bytes a cached tile is charged beyond its body (key, tag and the cache's own bookkeeping).
+const ENTRY_OVERHEAD: usize = 96;
+
+const HITS: &str = "equimap_tile_cache_hits_total";
+const MISSES: &str = "equimap_tile_cache_misses_total";
+const CACHE_BYTES: &str = "equimap_tile_cache_bytes";
+const CACHE_ENTRIES: &str = "equimap_tile_cache_entries";
+const CACHE_CAPACITY: &str = "equimap_tile_cache_capacity_bytes";
+
+/// Describe the tile metrics for `/metrics`.
+pub(crate) fn describe_metrics() {
+    metrics::describe_counter!(HITS, "Tile requests answered from the cache.");
+    metrics::describe_counter!(MISSES, "Tile requests that made or read a tile.");
+    metrics::describe_gauge!(
+        CACHE_BYTES,
+        metrics::Unit::Bytes,
+        "Bytes held by the tile cache."
+    );
+    metrics::describe_gauge!(CACHE_ENTRIES, "Tiles held by the tile cache.");
+    metrics::describe_gauge!(
+        CACHE_CAPACITY,
+        metrics::Unit::Bytes,
+        "The tile cache's bound."
+    );
 }
 
 /// The tile service: source, cache and counters.
@@ -78,37 +102,53 @@ pub struct TileService {
     pub config: TileConfig,
     source: TileSource,
     names: Vec<String>,
-    cache: Option<Mutex<Cache>>,
+    /// Compressed tiles by key, bounded in bytes; a hit takes no lock (moka).
+    cache: Option<moka::sync::Cache<Key, Tile>>,
+    cache_control: HeaderValue,
     /// Requests answered from the cache.
     pub hits: AtomicU64,
     /// Requests that generated a tile.
     pub misses: AtomicU64,
 }
 
-fn etag(bytes: &[u8]) -> String {
+fn etag(bytes: &[u8]) -> Result<HeaderValue, ApiError> {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut h);
-    format!("\"{:016x}-{}\"", h.finish(), bytes.len())
+    let tag = format!("\"{:016x}-{}\"", h.finish(), bytes.len());
+    HeaderValue::from_str(&tag)
+        .map_err(|e| ApiError::Internal(format!("entity tag {tag} is not a header value: {e}")))
+}
+
+fn weigh(_: &Key, t: &Tile) -> u32 {
+    u32::try_from(t.gz.len() + ENTRY_OVERHEAD).unwrap_or(u32::MAX)
 }
 
 impl TileService {
-    /// A service over a source.
+    /// A service over a source. A `cache_control` that is not a valid header value is refused.
     pub fn new(source: TileSource, config: TileConfig) -> Self {
         let names = match &source {
             TileSource::Atlas(t) => t.names().map(str::to_owned).collect(),
             TileSource::Archive { name, .. } => vec![name.clone()],
         };
         let cache = (config.cache_bytes > 0).then(|| {
-            Mutex::new(Cache {
-                lru: lru::LruCache::unbounded(),
-                bytes: 0,
-            })
+            moka::sync::Cache::builder()
+                .max_capacity(config.cache_bytes as u64)
+                .weigher(weigh)
+                .build()
+        });
+        let cache_control = HeaderValue::from_str(&config.cache_control).unwrap_or_else(|e| {
+            tracing::error!(
+                "tile Cache-Control {:?} is not a valid header ({e}); sending no-cache",
+                config.cache_control
+            );
+            HeaderValue::from_static("no-cache")
         });
         Self {
             config,
             source,
             names,
             cache,
+            cache_control,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -117,6 +157,11 @@ impl TileService {
     /// The tile set names.
     pub fn names(&self) -> &[String] {
         &self.names
+    }
+
+    /// The `Cache-Control` header of tile responses.
+    pub fn cache_control(&self) -> &HeaderValue {
+        &self.cache_control
     }
 
     /// Check z/x/y against the zoom range and the tile grid.
@@ -145,73 +190,76 @@ impl TileService {
         let Some(set) = self.names.iter().position(|n| n == name) else {
             return Ok(None);
         };
-        let key = (u16::try_from(set).unwrap_or(u16::MAX), z, x, y);
-        if let Some(c) = &self.cache
-            && let Ok(mut c) = c.lock()
-            && let Some(t) = c.lru.get(&key)
-        {
+        let set = u16::try_from(set).map_err(|_| {
+            ApiError::Internal(format!(
+                "tile set {name:?} is number {set}, past the cache's key range"
+            ))
+        })?;
+        let key = (set, z, x, y);
+        if let Some(t) = self.cache.as_ref().and_then(|c| c.get(&key)) {
             self.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(Some(t.clone()));
+            metrics::counter!(HITS).increment(1);
+            return Ok(Some(t));
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
-        let gz = match &self.source {
+        metrics::counter!(MISSES).increment(1);
+        let gz = self.make(name, z, x, y)?;
+        let tile = Tile {
+            etag: etag(&gz)?,
+            gz,
+        };
+        if let Some(c) = &self.cache {
+            c.insert(key, tile.clone());
+        }
+        Ok(Some(tile))
+    }
+
+    /// Render (and gzip) or read one tile; empty bytes for an empty tile.
+    fn make(&self, name: &str, z: u8, x: u32, y: u32) -> Result<Bytes, ApiError> {
+        match &self.source {
             TileSource::Atlas(tiles) => {
+                let opts = TileOptions {
+                    buffer: self.config.buffer,
+                };
                 let raw = tiles
-                    .render(
-                        name,
-                        z,
-                        x,
-                        y,
-                        &TileOptions {
-                            buffer: self.config.buffer,
-                        },
-                    )
-                    .map_err(|e| ApiError::BadRequest(e.to_string()))?
-                    .unwrap_or_default();
-                if raw.is_empty() {
-                    Bytes::new()
-                } else {
-                    Bytes::from(gzip(&raw, self.config.gzip_level))
+                    .render(name, z, x, y, &opts)
+                    .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+                match raw {
+                    Some(raw) if !raw.is_empty() => {
+                        Ok(Bytes::from(gzip(&raw, self.config.gzip_level)?))
+                    }
+                    _ => Ok(Bytes::new()),
                 }
             }
             TileSource::Archive { reader, .. } => match reader.get(z, x, y) {
-                Ok(Some(b)) => Bytes::copy_from_slice(b),
-                Ok(None) => Bytes::new(),
-                Err(e) => return Err(ApiError::BadRequest(e.to_string())),
+                Ok(Some(b)) => Ok(Bytes::copy_from_slice(b)),
+                Ok(None) => Ok(Bytes::new()),
+                Err(e) => Err(ApiError::BadRequest(e.to_string())),
             },
-        };
-        let tile = Tile {
-            etag: etag(&gz),
-            gz,
-        };
-        if let Some(c) = &self.cache
-            && let Ok(mut c) = c.lock()
-        {
-            let size = tile.gz.len() + 64;
-            c.bytes += size;
-            if let Some(old) = c.lru.put(key, tile.clone()) {
-                c.bytes -= old.gz.len() + 64;
-            }
-            while c.bytes > self.config.cache_bytes {
-                match c.lru.pop_lru() {
-                    Some((_, old)) => c.bytes -= old.gz.len() + 64,
-                    None => break,
-                }
-            }
         }
-        Ok(Some(tile))
+    }
+
+    /// Tiles and bytes held in the cache (moka counts them shortly after each change).
+    fn cached(&self) -> (u64, u64) {
+        self.cache.as_ref().map_or((0, 0), |c| {
+            c.run_pending_tasks();
+            (c.entry_count(), c.weighted_size())
+        })
+    }
+
+    /// Set the cache gauges of `/metrics`.
+    pub(crate) fn set_gauges(&self) {
+        let (entries, bytes) = self.cached();
+        metrics::gauge!(CACHE_BYTES).set(bytes as f64);
+        metrics::gauge!(CACHE_ENTRIES).set(entries as f64);
+        metrics::gauge!(CACHE_CAPACITY).set(self.config.cache_bytes as f64);
     }
 
     /// Cache statistics.
     pub fn stats(&self) -> Value {
         let hits = self.hits.load(Ordering::Relaxed);
         let misses = self.misses.load(Ordering::Relaxed);
-        let (entries, bytes) = self
-            .cache
-            .as_ref()
-            .and_then(|c| c.lock().ok())
-            .map_or((0, 0), |c| (c.lru.len(), c.bytes));
-        #[allow(clippy::cast_precision_loss)]
+        let (entries, bytes) = self.cached();
         let ratio = if hits + misses == 0 {
             0.0
         } else {
@@ -223,11 +271,11 @@ impl TileService {
         })
     }
 
-    /// TileJSON for a set.
-    pub fn tilejson(&self, name: &str, base: &str) -> Option<Value> {
+    /// TileJSON for a set: `Ok(None)` for an unknown set; an error when an archive's metadata is unreadable.
+    pub fn tilejson(&self, name: &str, base: &str) -> Result<Option<Value>, ApiError> {
         let url = format!("{base}/tiles/{name}/{{z}}/{{x}}/{{y}}.mvt");
         match &self.source {
-            TileSource::Atlas(t) => t.tilejson(name, &url).map(|mut v| {
+            TileSource::Atlas(t) => Ok(t.tilejson(name, &url).map(|mut v| {
                 v["minzoom"] = v["minzoom"]
                     .as_u64()
                     .unwrap_or(0)
@@ -235,32 +283,34 @@ impl TileService {
                     .into();
                 v["maxzoom"] = u64::from(self.config.max_zoom.min(t.max_zoom)).into();
                 v
-            }),
+            })),
             TileSource::Archive { name: n, reader } if n == name => {
                 let h = reader.header();
-                let meta = reader.metadata().unwrap_or(Value::Null);
-                Some(serde_json::json!({
+                let meta = reader.metadata().map_err(|e| {
+                    ApiError::Internal(format!("the archive's metadata is unreadable: {e}"))
+                })?;
+                Ok(Some(serde_json::json!({
                     "tilejson": "3.0.0", "name": name, "tiles": [url], "scheme": "xyz",
                     "minzoom": h.min_zoom, "maxzoom": h.max_zoom, "bounds": h.bounds,
                     "center": [h.center.0, h.center.1, h.center.2],
                     "vector_layers": meta.get("vector_layers").cloned().unwrap_or(Value::Array(Vec::new())),
                     "attribution": meta.get("attribution").cloned().unwrap_or(Value::Null),
-                }))
+                })))
             }
-            TileSource::Archive { .. } => None,
+            TileSource::Archive { .. } => Ok(None),
         }
     }
 }
 
 /// gzip with a fixed header (no timestamp), so equal tiles give equal bytes and ETags.
-pub fn gzip(raw: &[u8], level: u32) -> Vec<u8> {
+pub fn gzip(raw: &[u8], level: u32) -> Result<Vec<u8>, ApiError> {
     let mut e = flate2::GzBuilder::new().mtime(0).write(
         Vec::with_capacity(raw.len() / 2 + 64),
         flate2::Compression::new(level),
     );
-    // Writing to a Vec cannot fail.
-    let _ = e.write_all(raw);
-    e.finish().unwrap_or_default()
+    e.write_all(raw)
+        .and_then(|()| e.finish())
+        .map_err(|err| ApiError::Internal(format!("could not gzip a tile: {err}")))
 }
 
 /// Decompress for a client that does not accept gzip.

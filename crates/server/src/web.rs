@@ -89,11 +89,7 @@ impl WebAssets {
             }),
         );
         h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-        let gzip_ok = headers
-            .get(header::ACCEPT_ENCODING)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("gzip"));
-        Some(match (&a.gz, gzip_ok) {
+        Some(match (&a.gz, crate::negotiate::accepts_gzip(headers)) {
             (Some(gz), true) => {
                 h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
                 (StatusCode::OK, h, gz.clone()).into_response()
@@ -101,6 +97,12 @@ impl WebAssets {
             _ => (StatusCode::OK, h, a.body.clone()).into_response(),
         })
     }
+}
+
+fn compressible(content_type: &str) -> bool {
+    content_type.starts_with("text/")
+        || content_type == "application/json"
+        || content_type == "image/svg+xml"
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut HashMap<String, Asset>) -> std::io::Result<()> {
@@ -115,8 +117,13 @@ fn walk(root: &Path, dir: &Path, out: &mut HashMap<String, Asset>) -> std::io::R
             let key = format!("/{}", rel.to_string_lossy().replace('\\', "/"));
             let body = Bytes::from(std::fs::read(&path)?);
             let ct = content_type(&key);
-            let gz = (ct.starts_with("text/") || ct == "application/json" || ct == "image/svg+xml")
-                .then(|| Bytes::from(crate::tiles::gzip(&body, 9)));
+            let gz = if compressible(ct) {
+                Some(Bytes::from(crate::tiles::gzip(&body, 9).map_err(|e| {
+                    std::io::Error::other(format!("{}: {e}", path.display()))
+                })?))
+            } else {
+                None
+            };
             let immutable = key.starts_with("/chunks/");
             out.insert(
                 key,
@@ -134,14 +141,10 @@ fn walk(root: &Path, dir: &Path, out: &mut HashMap<String, Asset>) -> std::io::R
 
 /// Serve a byte range of a file (`Range: bytes=a-b`), as PMTiles readers ask.
 pub fn ranged(bytes: &Bytes, content_type: &'static str, headers: &HeaderMap) -> Response {
-    let len = bytes.len() as u64;
+    let len = bytes.len();
     let mut h = HeaderMap::new();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),
@@ -153,13 +156,13 @@ pub fn ranged(bytes: &Bytes, content_type: &'static str, headers: &HeaderMap) ->
         let (a, b) = r.split_once('-')?;
         let (start, end) = match (a.trim(), b.trim()) {
             ("", suffix) => {
-                let n: u64 = suffix.parse().ok()?;
+                let n: usize = suffix.parse().ok()?;
                 (len.saturating_sub(n), len.checked_sub(1)?)
             }
             (a, "") => (a.parse().ok()?, len.checked_sub(1)?),
             (a, b) => (
                 a.parse().ok()?,
-                b.parse::<u64>().ok()?.min(len.checked_sub(1)?),
+                b.parse::<usize>().ok()?.min(len.checked_sub(1)?),
             ),
         };
         (start <= end && end < len).then_some((start, end))
@@ -168,8 +171,7 @@ pub fn ranged(bytes: &Bytes, content_type: &'static str, headers: &HeaderMap) ->
         if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{len}")) {
             h.insert(header::CONTENT_RANGE, v);
         }
-        let slice =
-            bytes.slice(usize::try_from(start).unwrap_or(0)..usize::try_from(end + 1).unwrap_or(0));
+        let slice = bytes.slice(start..=end);
         (StatusCode::PARTIAL_CONTENT, h, slice).into_response()
     } else {
         if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {

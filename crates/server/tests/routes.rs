@@ -333,12 +333,13 @@ async fn openapi_matches_the_router() {
     documented.sort();
     let mut routed: Vec<(String, String)> = ROUTES
         .iter()
-        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .map(|r| (r.method.to_owned(), r.path.to_owned()))
         .collect();
     routed.sort();
     assert_eq!(documented, routed);
     // And every routed path answers something other than the fallback.
-    for (m, p) in ROUTES {
+    for r in ROUTES {
+        let (m, p) = (r.method, r.path);
         let uri = p
             .replace("{geography}", "lsoa21")
             .replace("{code}", "E01011264")
@@ -348,7 +349,7 @@ async fn openapi_matches_the_router() {
             .replace("{z}/{x}/{y}", "10/507/329.mvt");
         let (s, _, b) = send(
             Request::builder()
-                .method(*m)
+                .method(m)
                 .uri(&uri)
                 .body(Body::empty())
                 .expect("r"),

@@ -1,0 +1,293 @@
+//! `equimap serve`: load everything, bind, serve, and reload on request.
+//!
+//! The first start builds the web map if it is stale ([`crate::web_build`]); a reload only loads
+//! (atlas, indexes, custom areas, tiles, web files, archives) and never runs npm. What must
+//! outlive a reload, the request-id counter and the site-report limiter, is made once here and
+//! handed to every build.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use axum::body::Bytes;
+use equimap_server::AppState;
+use equimap_server::ops::{Limits, Ops};
+use equimap_server::tiles::{TileConfig, TileService, TileSource};
+
+use crate::reload;
+
+/// The options of `equimap serve`.
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// The atlas directory.
+    #[arg(long, env = "EQUIMAP_ATLAS", default_value = "boundaries")]
+    pub atlas: PathBuf,
+    /// Address to listen on.
+    #[arg(long, env = "EQUIMAP_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// A directory of custom-area definitions (JSON); defaults to `<atlas>/areas`.
+    #[arg(long, env = "EQUIMAP_AREAS")]
+    pub areas: Option<PathBuf>,
+    /// Serve tiles from this PMTiles archive instead of generating them from the atlas.
+    #[arg(long, env = "EQUIMAP_TILES")]
+    pub tiles: Option<PathBuf>,
+    /// A directory whose `*.pmtiles` archives are served whole (with range requests) at
+    /// `/tiles/{name}.pmtiles`; defaults to the directory of `--tiles`, else `tiles` beside the
+    /// atlas directory (where `equimap tiles build` writes).
+    #[arg(long, env = "EQUIMAP_ARCHIVES")]
+    pub archives: Option<PathBuf>,
+    /// Memory for the tile cache in MiB (compressed tiles); 0 turns it off.
+    #[arg(long, env = "EQUIMAP_TILE_CACHE_MB", default_value_t = 64)]
+    pub tile_cache_mb: usize,
+    /// Highest zoom served.
+    #[arg(long, env = "EQUIMAP_MAX_ZOOM", default_value_t = 16, value_parser = clap::value_parser!(u8).range(0..=22))]
+    pub max_zoom: u8,
+    /// The web map's built files.
+    #[arg(long, env = "EQUIMAP_WEB", default_value = "web/dist")]
+    pub web: PathBuf,
+    /// Site reports and custom areas computed at once.
+    #[arg(long, env = "EQUIMAP_SITE_CONCURRENCY", default_value_t = 2)]
+    pub site_concurrency: usize,
+    /// Site reports allowed to wait; beyond this a 503 with Retry-After.
+    #[arg(long, env = "EQUIMAP_SITE_QUEUE", default_value_t = 64)]
+    pub site_queue: u64,
+    /// Longest a site report may take, queue included, in seconds.
+    #[arg(long, env = "EQUIMAP_SITE_TIMEOUT_S", default_value_t = 20)]
+    pub site_timeout_s: u64,
+    /// The token that `POST /admin/reload` must carry (`Authorization: Bearer …`); unset
+    /// disables the endpoint. SIGHUP reloads regardless.
+    #[arg(long, env = "EQUIMAP_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Origins allowed to read the API and tiles from a browser, comma-separated; `*` for any.
+    #[arg(
+        long,
+        env = "EQUIMAP_CORS_ORIGINS",
+        default_value = "*",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+}
+
+impl ServeArgs {
+    /// Where archives served whole are looked for.
+    fn archive_dir(&self) -> PathBuf {
+        if let Some(dir) = &self.archives {
+            return dir.clone();
+        }
+        if let Some(parent) = self.tiles.as_deref().and_then(Path::parent) {
+            return parent.to_path_buf();
+        }
+        self.atlas
+            .parent()
+            .map_or_else(|| PathBuf::from("tiles"), |p| p.join("tiles"))
+    }
+}
+
+/// Everything needed to build the server's state, at start and on every reload.
+struct Loader {
+    args: ServeArgs,
+    ops: Arc<Ops>,
+    limits: Arc<Limits>,
+}
+
+impl Loader {
+    /// Load everything into a new state. Fails, naming the file, on anything unreadable.
+    fn build(&self) -> anyhow::Result<AppState> {
+        let query = self.load_query()?;
+        let custom_areas = self.load_custom_areas(&query)?;
+        let archives = self.load_archives()?;
+        let tiles = Some(self.tile_service(&query, &archives)?);
+        let web = self.load_web()?;
+        Ok(AppState {
+            custom_areas,
+            tiles,
+            web,
+            archives,
+            ops: self.ops.clone(),
+            limits: self.limits.clone(),
+            cors_origins: self.args.cors_origins.clone(),
+            ..AppState::new(query)
+        })
+    }
+
+    fn load_query(&self) -> anyhow::Result<equimap_query::Query> {
+        let dir = &self.args.atlas;
+        let atlas = equimap_atlas::Atlas::load(dir)?;
+        tracing::info!(district = %atlas.manifest.district_name, version = %atlas.manifest.version, "atlas loaded from {}", dir.display());
+        let query = equimap_query::Query::new(atlas)?;
+        let outside = query.unprojected_lsoas();
+        if !outside.is_empty() {
+            tracing::warn!(
+                "{} LSOA(s) lie outside the OSTN15 grid and are left out of site reports: {}",
+                outside.len(),
+                outside.join(", ")
+            );
+        }
+        Ok(query)
+    }
+
+    fn load_custom_areas(
+        &self,
+        query: &equimap_query::Query,
+    ) -> anyhow::Result<Vec<equimap_query::CustomArea>> {
+        let dir = self
+            .args
+            .areas
+            .clone()
+            .unwrap_or_else(|| self.args.atlas.join("areas"));
+        let areas = crate::site::load_custom_areas(query, &dir)?;
+        tracing::info!("{} custom area(s) from {}", areas.len(), dir.display());
+        Ok(areas)
+    }
+
+    /// Every `*.pmtiles` of the archive directory, each read once; the `--tiles` archive is
+    /// read even when it lies elsewhere, since the tile service reads from the same bytes.
+    fn load_archives(&self) -> anyhow::Result<std::collections::BTreeMap<String, Bytes>> {
+        let dir = self.args.archive_dir();
+        let mut paths: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries
+                .map(|e| e.map(|e| e.path()))
+                .collect::<Result<Vec<_>, _>>()
+                .with_context(|| format!("listing {}", dir.display()))?
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|x| x == "pmtiles") && p.is_file())
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(e).with_context(|| format!("listing {}", dir.display())),
+        };
+        paths.extend(self.args.tiles.clone());
+        let mut archives = std::collections::BTreeMap::new();
+        for path in paths {
+            let name = archive_name(&path);
+            if archives.contains_key(&name) {
+                continue;
+            }
+            let bytes = std::fs::read(&path).with_context(|| format!("{}", path.display()))?;
+            tracing::info!("serving {} at /tiles/{name}.pmtiles", path.display());
+            archives.insert(name, Bytes::from(bytes));
+        }
+        Ok(archives)
+    }
+
+    fn tile_service(
+        &self,
+        query: &equimap_query::Query,
+        archives: &std::collections::BTreeMap<String, Bytes>,
+    ) -> anyhow::Result<TileService> {
+        let config = TileConfig {
+            cache_bytes: self.args.tile_cache_mb << 20,
+            max_zoom: self.args.max_zoom,
+            ..TileConfig::default()
+        };
+        let source = if let Some(path) = self.args.tiles.as_deref() {
+            let name = archive_name(path);
+            let bytes = archives
+                .get(&name)
+                .with_context(|| format!("{} was not loaded", path.display()))?;
+            let reader = equimap_pmtiles::PmTilesReader::from_bytes(bytes.to_vec())
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            tracing::info!("serving tiles from {} as /tiles/{name}/…", path.display());
+            TileSource::Archive {
+                name,
+                reader: Box::new(reader),
+            }
+        } else {
+            let started = Instant::now();
+            let t = equimap_tiles::atlas::AtlasTiles::from_atlas(&query.atlas, self.args.max_zoom)?;
+            tracing::info!(
+                "tile layers built in {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+            TileSource::Atlas(Box::new(t))
+        };
+        Ok(TileService::new(source, config))
+    }
+
+    fn load_web(&self) -> anyhow::Result<equimap_server::web::WebAssets> {
+        let dir = &self.args.web;
+        let web = equimap_server::web::WebAssets::load(dir)
+            .with_context(|| format!("{}", dir.display()))?;
+        if web.is_empty() {
+            tracing::warn!(
+                "no web map files in {}: run `npm ci && npm run build` in web/ (only the API and tiles are served)",
+                dir.display()
+            );
+        } else {
+            tracing::info!("web map: {} files from {}", web.len(), dir.display());
+        }
+        Ok(web)
+    }
+}
+
+/// An archive's name in URLs: its file stem.
+fn archive_name(path: &Path) -> String {
+    path.file_stem()
+        .map_or_else(|| "tiles".to_owned(), |s| s.to_string_lossy().into_owned())
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+}
+
+/// Serve until SIGTERM or Ctrl-C.
+pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    init_tracing();
+    // Only the first start builds the web map; a reload serves what is built.
+    crate::web_build::ensure_web_built(&args.web);
+    let addr = args.addr;
+    let token = args.admin_token.clone();
+    let loader = Loader {
+        limits: Arc::new(Limits::new(
+            args.site_concurrency,
+            args.site_queue,
+            Duration::from_secs(args.site_timeout_s),
+        )),
+        ops: Arc::default(),
+        args,
+    };
+    // Load fully before binding: a bad atlas must stop us before we accept a connection.
+    let state = Arc::new(loader.build()?);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        tracing::info!("listening on http://{}", listener.local_addr()?);
+        let build = Box::new(move || loader.build());
+        let reloader = reload::Reloader::new(equimap_server::router(state), build, token);
+        reload::on_sighup(reloader.clone());
+        axum::serve(listener, reload::router(reloader))
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}
