@@ -275,9 +275,24 @@ fn admin_reload_swaps_a_good_atlas_and_refuses_a_bad_one() {
         "{status} {body}"
     );
     // Mend it: the reload succeeds.
+    let before = point_requests(port);
+    assert!(before >= 1, "{before}");
     std::fs::write(&ward, &good).expect("restore");
     let (status, body) = http_post(port, "/admin/reload", "s3cret-token").expect("post");
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("reloaded"));
     assert_eq!(http_get(port, "/healthz").expect("health").0, 200);
+    // The metrics carried on across the reload.
+    assert!(point_requests(port) >= before);
+}
+
+/// The `/api/point` request counter in `/metrics`.
+fn point_requests(port: u16) -> u64 {
+    let (status, text) = http_get(port, "/metrics").expect("metrics");
+    assert_eq!(status, 200);
+    text.lines()
+        .find(|l| l.starts_with("equimap_requests_total{method=\"GET\",route=\"/api/point\"}"))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no /api/point counter in {text}"))
 }

@@ -103,46 +103,7 @@ pub async fn area(
     if !csv {
         return Ok(Json(profile).into_response());
     }
-    let mut rows = vec![
-        [
-            "geography",
-            "code",
-            "name",
-            "indicator",
-            "label",
-            "value",
-            "unit",
-            "period",
-            "estimate",
-            "method",
-            "rank_in_district",
-            "areas_ranked",
-            "district_value",
-            "england_value",
-            "source",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-    ];
-    for i in &profile.indicators {
-        rows.push(vec![
-            g.id().to_owned(),
-            text(&profile.area.code),
-            text(&profile.area.name),
-            i.id.clone(),
-            text(&i.label),
-            number(i.value, i.decimals),
-            text(&i.unit),
-            text(&i.period),
-            i.estimate.to_string(),
-            text(&i.method),
-            i.local_rank.map(|r| r.rank.to_string()).unwrap_or_default(),
-            i.local_rank.map(|r| r.of.to_string()).unwrap_or_default(),
-            number(i.district.as_ref().and_then(|r| r.value), i.decimals + 1),
-            number(i.england.as_ref().and_then(|r| r.value), i.decimals + 1),
-            text(&i.source),
-        ]);
-    }
+    let rows = crate::export::profile_rows(g, &profile);
     Ok(csv_response(
         &format!("{}-{}.csv", g.id(), profile.area.code),
         write(&profile.attribution, &rows),

@@ -1,125 +1,144 @@
-//! Site reports as CSV and GeoJSON, with attribution.
+//! Site reports and area profiles as CSV, site reports as GeoJSON, with attribution.
 
 use equimap_atlas::Geography;
-use equimap_query::Query;
 use equimap_query::csv_out::{number, text, write};
-use equimap_query::site::SiteReport;
+use equimap_query::site::{SiteReport, Zone};
+use equimap_query::{Profile, Query};
 use serde_json::{Value, json};
 
-/// The report in long form: one row per zone and measure, then the LSOAs touched.
+/// The report in long form: one row per zone and measure, then the LSOAs touched, then the
+/// nearest GP practices.
 pub fn site_csv(r: &SiteReport) -> String {
     let mut comments = r.attribution.clone();
     comments.push(format!("input CRS {}, {}", r.input_crs, r.crs_detection));
     comments.extend(r.notes.iter().map(|n| format!("note: {n}")));
-    let mut rows = vec![
-        [
-            "zone",
-            "buffer_m",
-            "measure",
-            "value",
-            "unit",
-            "district_value",
-            "england_value",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-    ];
-    let reference = |id: &str| r.comparisons.iter().find(|c| c.indicator == id);
+    let mut rows = vec![header(&[
+        "zone",
+        "buffer_m",
+        "measure",
+        "value",
+        "unit",
+        "district_value",
+        "england_value",
+    ])];
     for z in &r.zones {
-        let f = &z.figures;
-        let mut push = |measure: &str, v: Option<f64>, unit: &str, dp: u8, id: Option<&str>| {
-            let c = id.and_then(reference);
-            rows.push(vec![
-                text(&z.label),
-                number(Some(z.buffer_m), 0),
-                measure.to_owned(),
-                number(v, dp),
-                text(unit),
-                number(c.and_then(|c| c.district.as_ref()?.value), dp + 1),
-                number(c.and_then(|c| c.england.as_ref()?.value), dp + 1),
-            ]);
-        };
-        push("area", Some(z.area_ha), "hectares", 2, None);
-        push(
-            "residents (estimate)",
+        zone_rows(r, z, &mut rows);
+    }
+    rows.push(Vec::new());
+    lsoa_rows(r, &mut rows);
+    rows.push(Vec::new());
+    gp_rows(r, &mut rows);
+    write(&comments, &rows)
+}
+
+fn header(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| (*n).to_owned()).collect()
+}
+
+/// One measure of a zone: label, value, unit, decimals and the indicator it compares with.
+struct Measure<'a>(String, Option<f64>, &'a str, u8, Option<&'a str>);
+
+fn measures(z: &Zone) -> Vec<Measure<'static>> {
+    let f = &z.figures;
+    let mut m = vec![
+        Measure("area".to_owned(), Some(z.area_ha), "hectares", 2, None),
+        Measure(
+            "residents (estimate)".to_owned(),
             Some(f.residents),
             "persons",
             0,
             None,
-        );
-        push(
-            "IMD 2025 score (resident-weighted)",
+        ),
+        Measure(
+            "IMD 2025 score (resident-weighted)".to_owned(),
             f.imd2025_score,
             "score",
             3,
             Some("imd2025_score"),
-        );
-        for (i, v) in f.residents_by_decile.iter().enumerate() {
-            push(
-                &format!("residents in IMD 2025 decile {}", i + 1),
-                Some(*v),
-                "persons",
-                0,
-                None,
-            );
-        }
-        push(
-            "share of residents in decile 1",
+        ),
+    ];
+    m.extend(f.residents_by_decile.iter().enumerate().map(|(i, v)| {
+        Measure(
+            format!("residents in IMD 2025 decile {}", i + 1),
+            Some(*v),
+            "persons",
+            0,
+            None,
+        )
+    }));
+    m.extend([
+        Measure(
+            "share of residents in decile 1".to_owned(),
             f.share_decile1,
             "share (0-1)",
             4,
             Some("imd2025_d1_share"),
-        );
-        push(
-            "share of residents in deciles 1-2 (Core20)",
+        ),
+        Measure(
+            "share of residents in deciles 1-2 (Core20)".to_owned(),
             f.share_decile12,
             "share (0-1)",
             4,
             Some("imd2025_d12_share"),
-        );
-        push(
-            "female life expectancy (estimate)",
+        ),
+        Measure(
+            "female life expectancy (estimate)".to_owned(),
             f.le_female,
             "years",
             2,
             Some("le_female"),
-        );
-        push(
-            "male life expectancy (estimate)",
+        ),
+        Measure(
+            "male life expectancy (estimate)".to_owned(),
             f.le_male,
             "years",
             2,
             Some("le_male"),
-        );
-        push(
-            "GP practices within",
+        ),
+        Measure(
+            "GP practices within".to_owned(),
             Some(z.gp_practices_within as f64),
             "practices",
             0,
             None,
-        );
-        push(
-            "registered patients of GP practices within",
+        ),
+        Measure(
+            "registered patients of GP practices within".to_owned(),
             Some(f64::from(z.gp_patients_within)),
             "patients",
             0,
             None,
-        );
+        ),
+    ]);
+    m
+}
+
+fn zone_rows(r: &SiteReport, z: &Zone, rows: &mut Vec<Vec<String>>) {
+    let reference = |id: &str| r.comparisons.iter().find(|c| c.indicator == id);
+    for Measure(measure, v, unit, dp, id) in measures(z) {
+        let c = id.and_then(reference);
+        rows.push(vec![
+            text(&z.label),
+            number(Some(z.buffer_m), 0),
+            measure,
+            number(v, dp),
+            text(unit),
+            number(c.and_then(|c| c.district.as_ref()?.value), dp + 1),
+            number(c.and_then(|c| c.england.as_ref()?.value), dp + 1),
+        ]);
     }
-    rows.push(Vec::new());
-    rows.push(
-        [
-            "zone",
-            "lsoa21_code",
-            "lsoa21_name",
-            "share_of_lsoa_area",
-            "residents_estimate",
-            "imd2025_decile",
-            "imd2025_score",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-    );
+}
+
+fn lsoa_rows(r: &SiteReport, rows: &mut Vec<Vec<String>>) {
+    rows.push(header(&[
+        "zone",
+        "lsoa21_code",
+        "lsoa21_name",
+        "share_of_lsoa_area",
+        "residents_estimate",
+        "imd2025_decile",
+        "imd2025_score",
+    ]));
     for z in &r.zones {
         for l in &z.lsoas {
             rows.push(vec![
@@ -133,17 +152,15 @@ pub fn site_csv(r: &SiteReport) -> String {
             ]);
         }
     }
-    rows.push(Vec::new());
-    rows.push(
-        [
-            "nearest_gp_practice",
-            "org_code",
-            "distance_m",
-            "registered_patients",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-    );
+}
+
+fn gp_rows(r: &SiteReport, rows: &mut Vec<Vec<String>>) {
+    rows.push(header(&[
+        "nearest_gp_practice",
+        "org_code",
+        "distance_m",
+        "registered_patients",
+    ]));
     for g in &r.nearest_gp_practices {
         rows.push(vec![
             text(&g.practice.name),
@@ -152,7 +169,6 @@ pub fn site_csv(r: &SiteReport) -> String {
             g.practice.registered_patients.to_string(),
         ]);
     }
-    write(&comments, &rows)
 }
 
 /// The zones and the LSOAs they touch as a GeoJSON FeatureCollection (WGS84).
@@ -181,4 +197,48 @@ pub fn site_geojson(q: &Query, r: &SiteReport) -> Value {
         }
     }
     json!({ "type": "FeatureCollection", "features": features, "attribution": r.attribution, "notes": r.notes, "input_crs": r.input_crs })
+}
+
+/// An area profile in long form: one row per indicator.
+pub fn profile_rows(g: Geography, profile: &Profile) -> Vec<Vec<String>> {
+    let mut rows = vec![header(&[
+        "geography",
+        "code",
+        "name",
+        "indicator",
+        "label",
+        "value",
+        "unit",
+        "period",
+        "estimate",
+        "method",
+        "rank_in_district",
+        "areas_ranked",
+        "district_value",
+        "england_value",
+        "source",
+    ])];
+    for i in &profile.indicators {
+        let (rank, of) = i.local_rank.map_or((String::new(), String::new()), |r| {
+            (r.rank.to_string(), r.of.to_string())
+        });
+        rows.push(vec![
+            g.id().to_owned(),
+            text(&profile.area.code),
+            text(&profile.area.name),
+            i.id.clone(),
+            text(&i.label),
+            number(i.value, i.decimals),
+            text(&i.unit),
+            text(&i.period),
+            i.estimate.to_string(),
+            text(&i.method),
+            rank,
+            of,
+            number(i.district.as_ref().and_then(|r| r.value), i.decimals + 1),
+            number(i.england.as_ref().and_then(|r| r.value), i.decimals + 1),
+            text(&i.source),
+        ]);
+    }
+    rows
 }
