@@ -93,9 +93,9 @@ export async function startEquimap(args = []) {
 }
 
 /** Start the real server on the committed atlas; it must serve the web map at /. */
-export async function startStack() {
+export async function startStack(args = []) {
   ensureWebBuild();
-  const srv = await startEquimap();
+  const srv = await startEquimap(args);
   const index = await fetch(`${srv.url}/`).then((r) => (r.ok ? r.text() : '')).catch(() => '');
   if (!/equimap/.test(index) || !/maplibre-gl\.js/.test(index)) {
     await srv.stop();

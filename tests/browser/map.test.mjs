@@ -20,6 +20,9 @@ const FILL_OPACITY = 0.78;
 
 let stack;
 let browser;
+// Two other local origins for the cross-origin test; the server's CORS list names the first.
+let allowedPort;
+let otherPort;
 const pages = [];
 const metrics = {};
 
@@ -90,7 +93,8 @@ function seriousAxe(violations) {
 
 describe('equimap web map', { timeout: 600000 }, () => {
   before(async () => {
-    stack = await startStack();
+    [allowedPort, otherPort] = [await freePort(), await freePort()];
+    stack = await startStack(['--cors-origins', `http://127.0.0.1:${allowedPort}`]);
     browser = await launch();
     console.log(`# serving the map, API and tiles from equimap at ${stack.base}`);
   });
@@ -146,25 +150,21 @@ describe('equimap web map', { timeout: 600000 }, () => {
       t.skip(`equimap tiles build is not available: ${r.stderr.slice(0, 200)}`);
       return;
     }
-    // 1. a static archive served whole by equimap (--archives), read with range requests by
-    // the browser
-    const srv1 = await startEquimap(['--archives', dir]);
-    try {
-      const w = await open('/?tiles=pmtiles', { base: srv1.url });
-      assert.equal(await w.page.evaluate(() => window.__equimap.tiles.mode), 'pmtiles');
-      const tileRequests = w.requests.filter((u) => /\/tiles\//.test(u));
-      assert.ok(tileRequests.length > 0 && tileRequests.every((u) => u.endsWith('/tiles/leeds.pmtiles')), `only the archive is read: ${tileRequests.slice(0, 5)}`);
-      metrics.pmtiles_first_choropleth_ms = Math.round(await w.page.evaluate(() => window.__equimap.timings.firstChoropleth));
-      await shot(w.page, '12a-pmtiles-mode');
-      await checkKnownLsoaColour(w.page, '12b-pmtiles-known-lsoa');
-      assertClean(w, 'pmtiles');
-    } finally {
-      await srv1.stop();
-    }
-    // 2. equimap serve --tiles archive: one tile set holding every layer, found by the map
+    // equimap serve --tiles archive: the archive is also served whole (its directory is the
+    // default --archives), so one server shows both modes.
     const srv = await startEquimap(['--tiles', archive]);
     try {
-      // named in the config (here through the query string) ...
+      // 1. the static archive, read with range requests by the browser
+      const w0 = await open('/?tiles=pmtiles', { base: srv.url });
+      assert.equal(await w0.page.evaluate(() => window.__equimap.tiles.mode), 'pmtiles');
+      const tileRequests = w0.requests.filter((u) => /\/tiles\//.test(u));
+      assert.ok(tileRequests.length > 0 && tileRequests.every((u) => u.endsWith('/tiles/leeds.pmtiles')), `only the archive is read: ${tileRequests.slice(0, 5)}`);
+      metrics.pmtiles_first_choropleth_ms = Math.round(await w0.page.evaluate(() => window.__equimap.timings.firstChoropleth));
+      await shot(w0.page, '12a-pmtiles-mode');
+      await checkKnownLsoaColour(w0.page, '12b-pmtiles-known-lsoa');
+      assertClean(w0, 'pmtiles');
+      // 2. one tile set holding every layer, named in the config (here through the query
+      // string) ...
       const w = await open('/?tileset=leeds', { base: srv.url });
       assert.equal(await w.page.evaluate(() => window.__equimap.tiles.mode), 'tileset');
       await checkKnownLsoaColour(w.page, '12c-serve-archive-known-lsoa');
@@ -182,10 +182,8 @@ describe('equimap web map', { timeout: 600000 }, () => {
   });
 
   it('a page on another origin posts a site report (CORS preflight) and reads the answer', async () => {
-    // Two pages on two other local ports; equimap's API is narrowed to the first origin.
-    const [allowedPort, otherPort] = [await freePort(), await freePort()];
-    const allowed = `http://127.0.0.1:${allowedPort}`;
-    const srv = await startEquimap(['--cors-origins', allowed]);
+    // Two pages on two other local ports; the server's API is narrowed to the first origin.
+    const srv = { url: stack.apiBase };
     const page = (api) => `<!doctype html><html lang="en"><title>embedding page</title><pre id="out">pending</pre><script>
       const site = { type: 'Polygon', coordinates: [[[-1.552, 53.798], [-1.545, 53.798], [-1.545, 53.805], [-1.552, 53.805], [-1.552, 53.798]]] };
       fetch(${JSON.stringify(api)} + '/api/site?buffer_m=400', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(site) })
@@ -222,7 +220,6 @@ describe('equimap web map', { timeout: 600000 }, () => {
       assert.match(await read(otherPort), /^blocked: TypeError/);
     } finally {
       for (const s of origins) await new Promise((r) => s.close(r));
-      await srv.stop();
     }
   });
 
