@@ -91,7 +91,7 @@ function seriousAxe(violations) {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-describe('equimap web map', { timeout: 600000 }, () => {
+describe('equimap web map', { timeout: 1200000 }, () => {
   before(async () => {
     [allowedPort, otherPort] = [await freePort(), await freePort()];
     stack = await startStack(['--cors-origins', `http://127.0.0.1:${allowedPort}`]);

@@ -226,7 +226,7 @@ fn tiles_build_writes_an_archive_an_independent_reader_reads() {
 
 fn http_post(port: u16, path: &str, auth: &str) -> Option<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(120))).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(300))).ok()?;
     write!(s, "POST {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {auth}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").ok()?;
     let mut buf = String::new();
     s.read_to_string(&mut buf).ok()?;
