@@ -134,6 +134,18 @@ pub static ROUTES: &[Route] = &[
         || get(api::gradient),
         openapi::gradient,
     ),
+    route(
+        "GET",
+        "/api/trends",
+        || get(outcomes::trends),
+        openapi::trends,
+    ),
+    route(
+        "GET",
+        "/api/marmot",
+        || get(outcomes::marmot),
+        openapi::marmot,
+    ),
     route("POST", "/api/site", || post(api::site), openapi::site),
     route(
         "POST",
