@@ -3,6 +3,8 @@
 //! Each source module adds its indicators through [`Builder`], which keeps values in sorted
 //! maps so that the tables come out in the same order on every run.
 
+mod census_health;
+mod counts;
 mod imd;
 mod life;
 mod population;
@@ -14,6 +16,7 @@ use equimap_atlas::{
     Polarity, ReferenceValue, References,
 };
 
+pub use census_health::{census_health, fuel_poverty};
 pub use imd::{iod2019, iod2025};
 pub use life::life_expectancy;
 pub use population::{Populations, population};
