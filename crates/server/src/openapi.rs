@@ -96,7 +96,7 @@ pub fn document() -> Value {
                 q("order", false, &json!({"type": "string", "enum": ["worst", "best", "asc", "desc"]}), "Order (default worst first)"),
                 q("limit", false, &json!({"type": "integer", "minimum": 1}), "Rows"),
             ], json_ok("Ranking", &object(&["rows"])), &["400", "404"]) },
-        "/api/gradient": { "get": op("An indicator by national IMD decile: population-weighted values, gaps and the slope index of inequality", &[
+        "/api/gradient": { "get": op("An indicator by national IMD decile: values (counts summed with Wilson 95% intervals, or population-weighted means), the gap decile 10 - 1 and the slope and relative indices of inequality with 95% intervals (OHID phe_sii method)", &[
                 q("indicator", true, &string(), "Indicator id"),
                 q("by", false, &json!({"type": "string", "enum": ["imd2025_decile", "imd2019_decile"]}), "Decile to group by (default imd2025_decile)"),
                 q("geography", false, &geography(), "Must be the decile's LSOA geography if given"),
