@@ -552,6 +552,69 @@ describe('equimap web map', { timeout: 1200000 }, () => {
     assertClean(w, 'table');
   });
 
+  it('maps Census health and fuel poverty with their caveats, compares with significance in words, and draws interval bars', async () => {
+    const w = await open('/');
+    const { page } = w;
+    // Health (Census 2021): the legend says the share is crude.
+    await page.locator('details.theme summary', { hasText: 'Health (Census 2021)' }).click();
+    await page.locator('input[name="layer"][value="bad_health_share"]').check();
+    await page.waitForFunction(() => window.__equimap.state.layer === 'bad_health_share' && document.body.dataset.ready);
+    await waitIdle(page);
+    const legend = await page.locator('#legend-body').innerText();
+    assert.match(legend, /Residents in bad or very bad health/);
+    assert.match(legend, /not age-standardised/);
+    await shot(page, '09a-bad-health');
+    // Fuel poverty: DESNZ's own caveat is shown, not hidden.
+    await page.locator('details.theme summary', { hasText: 'Fuel poverty' }).click();
+    await page.locator('input[name="layer"][value="fuel_poverty_share"]').check();
+    await page.waitForFunction(() => window.__equimap.state.layer === 'fuel_poverty_share' && document.body.dataset.ready);
+    await waitIdle(page);
+    assert.match(await page.locator('#legend-body .legend-caveat').innerText(), /Estimates of fuel poverty at LSOA should be treated with caution/);
+    // The ward profile: the value's interval, and comparisons in words beside their colours.
+    const code = 'E05011405';
+    const p = await getJSON(stack.apiBase, `/api/areas/ward/${code}`);
+    const fuel = p.indicators.find((i) => i.id === 'fuel_poverty_share');
+    await page.evaluate((c) => window.__equimap.openProfile('ward', c, { fly: false }), code);
+    await page.waitForSelector(`.profile[data-code="${code}"] tr[data-indicator="fuel_poverty_share"]`);
+    const row = page.locator('tr[data-indicator="fuel_poverty_share"]');
+    assert.match(await row.locator('td.value').innerText(), /95% CI/);
+    const vsLeeds = await row.locator('td').nth(1).locator('.sig').innerText();
+    const vsEngland = await row.locator('td').nth(2).locator('.sig').innerText();
+    assert.equal(vsLeeds, fuel.vs_district.words);
+    assert.equal(vsEngland, fuel.vs_england.words);
+    assert.match(vsEngland, /^(significantly (better|worse) than|similar to) England$/);
+    // Colour and words agree: the badge's colour is the one for its significance.
+    const colour = await row.locator('td').nth(2).locator('.sig').evaluate((el) => getComputedStyle(el).backgroundColor);
+    const expected = { better: 'rgb(0, 114, 178)', similar: 'rgb(240, 228, 66)', worse: 'rgb(213, 94, 0)' }[fuel.vs_england.significance];
+    assert.equal(colour, expected);
+    assert.match(await row.locator('th').innerText(), /Estimates of fuel poverty at LSOA should be treated with caution/);
+    // The gradient for fuel poverty: ten points, each with an interval bar, and the gap and SII
+    // with their intervals in words.
+    await page.selectOption('[data-role="gradient-indicator"]', 'fuel_poverty_share');
+    await page.waitForSelector('[data-role="gradient"] svg.gradient g.ci-bar');
+    assert.equal(await page.locator('[data-role="gradient"] g.ci-bar').count(), 10);
+    const gr = await getJSON(stack.apiBase, '/api/gradient?indicator=fuel_poverty_share&by=imd2025_decile');
+    const figures = await page.locator('[data-role="gradient"] .gradient-figures').innerText();
+    assert.match(figures, /Gap, decile 10 minus decile 1: .*percentage points \(95% CI/);
+    assert.match(figures, /Slope index of inequality .*\(95% CI/);
+    const shownGap = Number(figures.match(/decile 1: (-?[\d.]+) percentage points/)[1]);
+    assert.ok(Math.abs(shownGap - gr.gap_absolute * 100) < 0.006, `${shownGap} vs ${gr.gap_absolute}`);
+    await shot(page, '09b-fuel-poverty-profile');
+    // The table view: each ward's interval and comparisons, in words.
+    await page.locator('#geo-switch input[value="ward"]').check();
+    await page.waitForFunction(() => window.__equimap.state.geo === 'ward');
+    await page.click('#btn-table');
+    await page.waitForSelector('.table-view table.areas tbody tr .sig');
+    const rank = await getJSON(stack.apiBase, '/api/rank?indicator=fuel_poverty_share&geography=ward');
+    const first = await page.locator('.table-view table.areas tbody tr').first().locator('td').allInnerTexts();
+    assert.equal(first[1], rank.rows[0].name);
+    assert.match(first[4], /95% CI/);
+    assert.equal(first[5], rank.rows[0].vs_district.words);
+    assert.equal(first[6], rank.rows[0].vs_england.words);
+    await shot(page, '09c-fuel-poverty-table');
+    assertClean(w, 'census and fuel poverty');
+  });
+
   it('is keyboard operable with visible focus', async () => {
     const w = await open('/');
     const { page } = w;

@@ -21,7 +21,7 @@ export const geoLabel = (g) => GEOGRAPHIES[g]?.label ?? g;
 export const geoNoun = (g) => (g === 'ward' || g === 'district' ? g : geoLabel(g));
 export const familyOf = (g) => GEOGRAPHIES[g]?.family;
 
-const THEME_ORDER = ['Deprivation 2025', 'Deprivation change 2019–2025', 'Life expectancy', 'Green space', 'Deprivation 2019', 'Population'];
+const THEME_ORDER = ['Deprivation 2025', 'Deprivation change 2019–2025', 'Life expectancy', 'Health (Census 2021)', 'Fuel poverty', 'Green space', 'Deprivation 2019', 'Population'];
 
 const DESCRIPTIONS = {
   imd2025_decile: 'Overall deprivation of each small area among all 33,755 in England (MHCLG, 2025). 1 = most deprived 10%.',
@@ -54,8 +54,21 @@ const MAPPABLE_GEOGRAPHIES = new Set(['lsoa21', 'lsoa11', 'msoa21', 'msoa11', 'w
 export function isMappable(ind) {
   if (!ind.in_tiles) return false;
   if (ind.kind === 'rank' || ind.kind === 'percentile') return false;
-  if (ind.id.endsWith('_count') || /_(l|u)ci95$/.test(ind.id)) return false;
+  if (ind.id.endsWith('_count')) return false;
   return ind.levels.some((l) => MAPPABLE_GEOGRAPHIES.has(l.geography));
+}
+
+/**
+ * The part of an indicator's caveat that must be seen, not tucked away: DESNZ's own warning on
+ * LSOA fuel poverty estimates (the quoted text), or the first sentence of a caveat saying that a
+ * share is crude (not age-standardised). Empty for other indicators.
+ */
+export function headlineCaveat(ind) {
+  const c = ind?.caveat || '';
+  const quoted = c.match(/^DESNZ: "([^"]+)"/);
+  if (quoted) return `DESNZ: “${quoted[1]}”`;
+  if (/not age-standardised/.test(c)) return c.split(/(?<=\.)\s/)[0];
+  return '';
 }
 
 export const isCategorical = (ind) => ind.kind === 'decile' || ind.kind === 'quintile';

@@ -58,7 +58,10 @@ export function decileStrip(value, n = 10, { width = 150 } = {}) {
 export function gradientChart(gr, ind, { decile = null, areaValue = null, areaName = 'this area', districtValue = null, districtName = 'Leeds', width = 340, height = 170 } = {}) {
   const bands = gr.bands.filter((b) => isNum(b.value));
   if (!bands.length) return '<p>No gradient for this indicator.</p>';
-  const vals = bands.map((b) => b.value).concat([areaValue, districtValue].filter(isNum));
+  const vals = bands
+    .flatMap((b) => [b.value, b.lower, b.upper])
+    .filter(isNum)
+    .concat([areaValue, districtValue].filter(isNum));
   let lo = Math.min(...vals);
   let hi = Math.max(...vals);
   const span = hi - lo || Math.abs(hi) || 1;
@@ -87,10 +90,18 @@ export function gradientChart(gr, ind, { decile = null, areaValue = null, areaNa
     pts.push({ cx, cy: y(b.value), b, i, on });
   }
   if (pts.length > 1) out.push(`<polyline points="${pts.map((p) => `${p.cx.toFixed(1)},${p.cy.toFixed(1)}`).join(' ')}" fill="none" stroke="#8c8c8c" stroke-width="1.5"/>`);
+  // 95% interval bars (Wilson score) where the indicator is held as counts.
+  for (const p of pts) {
+    if (!isNum(p.b.lower) || !isNum(p.b.upper)) continue;
+    const [y1, y2] = [y(p.b.lower), y(p.b.upper)];
+    out.push(
+      `<g class="ci-bar" stroke="#1a1a1a" stroke-width="1.5"><line x1="${p.cx.toFixed(1)}" x2="${p.cx.toFixed(1)}" y1="${y1.toFixed(1)}" y2="${y2.toFixed(1)}"/><line x1="${(p.cx - 5).toFixed(1)}" x2="${(p.cx + 5).toFixed(1)}" y1="${y1.toFixed(1)}" y2="${y1.toFixed(1)}"/><line x1="${(p.cx - 5).toFixed(1)}" x2="${(p.cx + 5).toFixed(1)}" y1="${y2.toFixed(1)}" y2="${y2.toFixed(1)}"/></g>`,
+    );
+  }
   for (const p of pts) {
     if (p.on) out.push(`<rect x="${(p.cx - bw / 2 + 1).toFixed(1)}" y="${m.t}" width="${(bw - 2).toFixed(1)}" height="${ih}" fill="#d01c8b" fill-opacity="0.12"/>`);
     out.push(
-      `<circle cx="${p.cx.toFixed(1)}" cy="${p.cy.toFixed(1)}" r="${p.on ? 8 : 6}" fill="${VIRIDIS10[p.i]}" stroke="${p.on ? '#d01c8b' : '#1a1a1a'}" stroke-width="${p.on ? 3 : 1}"><title>Decile ${p.b.decile}: ${esc(formatValue(p.b.value, ind))} (${formatInt(p.b.population)} residents in ${p.b.areas} LSOAs)</title></circle>`,
+      `<circle cx="${p.cx.toFixed(1)}" cy="${p.cy.toFixed(1)}" r="${p.on ? 8 : 6}" fill="${VIRIDIS10[p.i]}" stroke="${p.on ? '#d01c8b' : '#1a1a1a'}" stroke-width="${p.on ? 3 : 1}"><title>Decile ${p.b.decile}: ${esc(formatValue(p.b.value, ind))}${isNum(p.b.lower) ? `, 95% CI ${esc(formatValue(p.b.lower, ind))} to ${esc(formatValue(p.b.upper, ind))}` : ''} (${formatInt(p.b.population)} residents in ${p.b.areas} LSOAs)</title></circle>`,
     );
   }
   if (isNum(districtValue)) {
@@ -101,7 +112,7 @@ export function gradientChart(gr, ind, { decile = null, areaValue = null, areaNa
   }
   out.push(`<text x="${m.l}" y="${height - 4}" class="tick">national IMD 2025 decile: 1 = most deprived 10% in England</text>`);
   const label = `${ind.label} by national IMD 2025 decile in ${districtName}: ${gr.bands
-    .map((b) => `decile ${b.decile} ${formatValue(b.value, ind)}`)
+    .map((b) => `decile ${b.decile} ${formatValue(b.value, ind)}${isNum(b.lower) ? ` (95% CI ${formatValue(b.lower, ind)} to ${formatValue(b.upper, ind)})` : ''}`)
     .join('; ')}.${decile ? ` This area is in decile ${decile}.` : ''}${isNum(areaValue) ? ` ${areaName}: ${formatValue(areaValue, ind)}.` : ''}`;
   return `<svg class="chart gradient" role="img" aria-label="${esc(label)}" width="100%" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMinYMin meet">${out.join('')}</svg>`;
 }

@@ -1,7 +1,7 @@
 // equimap web map: wires the catalogue, the tiles, the map and the panels together.
 
 import { getJSON, cachedJSON, qs } from './api.js';
-import { Catalogue, FAMILIES, GEOGRAPHIES, describe, familyOf, geoLabel, levelAt, levelFor, defaultGeography, isMappable } from './catalogue.js';
+import { Catalogue, FAMILIES, GEOGRAPHIES, describe, familyOf, geoLabel, levelAt, levelFor, defaultGeography, isMappable, headlineCaveat } from './catalogue.js';
 import { classify, fillColorExpression, textOn, FILL_OPACITY, NO_DATA } from './colours.js';
 import { escapeHtml as esc, formatValue, formatInt } from './format.js';
 import { loadTileSources } from './tiles.js';
@@ -589,6 +589,7 @@ class App {
       <p class="legend-zoom" id="legend-zoom" role="status" hidden></p>
       <p class="legend-note">${esc(cls.note)}</p>
       ${level?.estimate ? `<details class="caveat"><summary>Estimate: how it is made</summary><p>${esc(level.method)}</p></details>` : ''}
+      ${headlineCaveat(ind) ? `<p class="legend-caveat">${esc(headlineCaveat(ind))}</p>` : ''}
       ${ind.caveat ? `<details class="caveat"><summary>Caveats</summary><p>${esc(ind.caveat)}</p></details>` : ''}`;
     this.renderLegendExtras();
     this.updateZoomNote();

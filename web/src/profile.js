@@ -4,9 +4,10 @@
 
 import { cachedJSON, qs } from './api.js';
 import { compareDots, decileStrip, gradientChart } from './charts.js';
-import { geoLabel, geoNoun } from './catalogue.js';
+import { geoLabel, geoNoun, headlineCaveat } from './catalogue.js';
 import { escapeHtml as esc, formatValue, formatInt, isNum } from './format.js';
 import { imdChangeSentence } from './change.js';
+import { intervalText, significanceBadge, significanceKey, formatFine } from './significance.js';
 
 const GRADIENT_KINDS = new Set(['score', 'share', 'years', 'count']);
 
@@ -17,7 +18,6 @@ function gradientOptions(cat) {
       d.levels.some((l) => l.geography === 'lsoa21') &&
       !/^imd2025_(score|d1_|d12_)/.test(d.id) &&
       !d.id.endsWith('_count') &&
-      !/_(l|u)ci95$/.test(d.id) &&
       d.id !== 'population',
   );
 }
@@ -40,13 +40,18 @@ function indicatorRow(i, cat) {
         : i.kind !== 'rank' && i.kind !== 'percentile' && i.kind !== 'change'
           ? compareDots({ value: i.value, district: i.district?.value, england: i.england?.value, ind: def, districtName: i.district?.name || 'Leeds', width: 120 })
           : '';
-  const ref = (r) => (r && isNum(r.value) ? esc(formatValue(r.value, def)) : `<span class="na" title="${esc(r?.method || 'no reference value')}">–</span>`);
+  const ref = (r, cmp) =>
+    (r && isNum(r.value) ? esc(formatValue(r.value, def)) : `<span class="na" title="${esc(r?.method || 'no reference value')}">–</span>`) +
+    (cmp ? `<br>${significanceBadge(cmp)}` : '');
   const rank = i.local_rank ? `<br><small>${formatInt(i.local_rank.rank)} of ${formatInt(i.local_rank.of)} in ${esc(i.district?.name || 'Leeds')}</small>` : '';
+  const ci = i.interval ? `<br><small class="ci" title="${esc(i.interval.method)}">${esc(intervalText(i.interval, def))}</small>` : '';
+  const counts = i.counts ? `<br><small class="counts">${esc(formatInt(i.counts.numerator))} of ${esc(formatInt(i.counts.denominator))}</small>` : '';
+  const caveat = headlineCaveat(i) ? `<br><small class="caveat-line">${esc(headlineCaveat(i))}</small>` : '';
   return `<tr data-indicator="${esc(i.id)}">
-    <th scope="row">${esc(i.label)}${estimateBadge(i)}<br><small>${esc(i.unit)} · ${esc(i.period)}</small></th>
-    <td class="num value">${esc(formatValue(i.value, def))}${rank}</td>
-    <td class="num">${ref(i.district)}</td>
-    <td class="num">${ref(i.england)}</td>
+    <th scope="row">${esc(i.label)}${estimateBadge(i)}<br><small>${esc(i.unit)} · ${esc(i.period)}</small>${caveat}</th>
+    <td class="num value">${esc(formatValue(i.value, def))}${ci}${counts}${rank}</td>
+    <td class="num">${ref(i.district, i.vs_district)}</td>
+    <td class="num">${ref(i.england, i.vs_england)}</td>
     <td class="chartcell">${chart}</td>
   </tr>`;
 }
@@ -110,14 +115,15 @@ export function renderProfile(app, p, { context = null } = {}) {
     ${g === 'district' ? `<section aria-labelledby="trends-h" class="trends-section"><h3 id="trends-h">Trends: ${esc(p.area.name)} against England</h3><div data-role="trends" aria-live="polite"></div></section>` : ''}
     <section aria-labelledby="gradient-h" class="gradient-section">
       <h3 id="gradient-h">On the ${esc(cat.districtName)} inequality gradient</h3>
-      <p class="muted">Mean for the ${esc(cat.districtName)} LSOAs in each national IMD 2025 decile (population-weighted). The shaded column is this area’s decile; the pink dashed line is this area’s value, the black dotted line ${esc(cat.districtName)}’s.</p>
+      <p class="muted">The value for the ${esc(cat.districtName)} LSOAs in each national IMD 2025 decile: counts summed where the indicator is held as counts (with 95% interval bars), otherwise the population-weighted mean. The shaded column is this area’s decile; the pink dashed line is this area’s value, the black dotted line ${esc(cat.districtName)}’s.</p>
       <label class="inline no-print">Indicator <select data-role="gradient-indicator">${options
         .map((o) => `<option value="${esc(o.id)}"${o.id === gDefault ? ' selected' : ''}>${esc(o.label)}</option>`)
         .join('')}</select></label>
       <div data-role="gradient" aria-live="polite"></div>
     </section>
     <section aria-labelledby="ind-h"><h3 id="ind-h">All indicators</h3>
-      <p class="muted">“Estimate” marks values made for this geography from another one (hover or focus the badge for the method). Ranks, deciles and percentiles have no ${esc(cat.districtName)} or England value.</p>
+      <p class="muted">“Estimate” marks values made for this geography from another one (hover or focus the badge for the method). Ranks, deciles and percentiles have no ${esc(cat.districtName)} or England value. Where a value has a 95% confidence interval, it is compared with ${esc(cat.districtName)} and England: significantly better or worse when their value lies outside the interval, similar when inside (higher or lower for indicators where neither direction is better).</p>
+      ${significanceKey()}
       ${tables}
     </section>
     <section class="attribution-list" aria-labelledby="attr-h"><h3 id="attr-h">Sources and attribution</h3><ul>${attribution}</ul></section>
@@ -140,11 +146,29 @@ export async function drawGradient(app, root, p, indicatorId) {
       districtValue: mine?.district?.value ?? app.cat.reference(indicatorId, 'district')?.value,
       districtName: app.cat.districtName,
     });
-    const gap = isNum(gr.gap_absolute)
-      ? `<p class="small">Gap between deciles 10 and 1: ${esc(formatValue(gr.gap_absolute, { ...ind, kind: ind.kind === 'share' ? 'share' : ind.kind }))}; slope index of inequality ${esc(formatValue(gr.sii, ind))}.${gr.estimate ? ' <span class="badge est">estimate</span>' : ''}</p>`
-      : '';
-    holder.innerHTML = html + gap;
+    holder.innerHTML = html + gradientSummary(gr, ind);
   } catch (e) {
     holder.innerHTML = `<p class="error">Could not load the gradient: ${esc(e.message)}</p>`;
   }
+}
+
+/** The gap and the indices of inequality in words, each with its 95% interval where computed. */
+export function gradientSummary(gr, ind) {
+  const pts = ind.kind === 'share' ? { ...ind, kind: 'points' } : ind;
+  const fmt = (v, f = ind) => (f.kind === 'points' ? `${(v * 100).toFixed(2)} percentage points` : formatFine(v, f));
+  const ci = (pair, f) => (Array.isArray(pair) ? ` (95% CI ${fmt(pair[0], f)} to ${fmt(pair[1], f)})` : '');
+  const ratio = (pair) => (Array.isArray(pair) ? ` (95% CI ${pair[0].toFixed(2)} to ${pair[1].toFixed(2)})` : '');
+  const parts = [];
+  if (isNum(gr.gap_absolute)) {
+    const d1 = gr.bands[0];
+    const d10 = gr.bands[9];
+    parts.push(
+      `<li class="gap">Gap, decile 10 minus decile 1: <strong>${esc(fmt(gr.gap_absolute, pts))}</strong>${esc(ci(gr.gap_absolute_interval, pts))} — decile 1 ${esc(formatFine(d1.value, { ...ind, kind: ind.kind === 'share' ? 'share_fine' : ind.kind }))}, decile 10 ${esc(formatFine(d10.value, { ...ind, kind: ind.kind === 'share' ? 'share_fine' : ind.kind }))}</li>`,
+    );
+  }
+  if (isNum(gr.gap_relative)) parts.push(`<li>Ratio, decile 10 over decile 1: ${gr.gap_relative.toFixed(2)}${esc(ratio(gr.gap_relative_interval))}</li>`);
+  if (isNum(gr.sii)) parts.push(`<li class="sii">Slope index of inequality (least minus most deprived end): <strong>${esc(fmt(gr.sii, pts))}</strong>${esc(ci(gr.sii_interval, pts))}</li>`);
+  if (isNum(gr.rii)) parts.push(`<li class="rii">Relative index of inequality (least over most deprived end): ${gr.rii.toFixed(2)}${esc(ratio(gr.rii_interval))}</li>`);
+  const notes = (gr.notes || []).map((n) => `<li class="muted">${esc(n)}</li>`).join('');
+  return `<ul class="small gradient-figures">${parts.join('')}${notes}</ul>${gr.estimate ? '<p class="small"><span class="badge est">estimate</span></p>' : ''}<details class="caveat"><summary>How these are computed</summary><p>${esc(gr.method)}</p></details>`;
 }

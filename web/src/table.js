@@ -5,6 +5,7 @@ import { cachedJSON, qs } from './api.js';
 import { colourFor } from './colours.js';
 import { geoLabel, levelAt, GEOGRAPHIES } from './catalogue.js';
 import { escapeHtml as esc, formatValue, isNum } from './format.js';
+import { intervalText, significanceBadge, significanceKey } from './significance.js';
 
 export async function renderTable(app, root) {
   const ind = app.cat.get(app.state.layer);
@@ -25,6 +26,8 @@ export async function renderTable(app, root) {
     return;
   }
   let rows = data.rows.slice();
+  const withCi = rows.some((r) => r.interval);
+  if (withCi) holder.insertAdjacentHTML('beforebegin', `<p class="muted">Each area’s 95% interval compared with ${esc(app.cat.districtName)} and England: significantly better or worse when their value lies outside it, similar when inside.</p>${significanceKey()}`);
   let sort = { key: 'rank', dir: 1 };
   const cls = app.classes;
   const draw = () => {
@@ -45,10 +48,10 @@ export async function renderTable(app, root) {
     };
     holder.innerHTML = `<div class="table-wrap" role="region" aria-label="Areas and values" tabindex="0"><table class="data areas">
       <caption class="sr-only">${esc(ind.label)} for each ${esc(geoLabel(geo))} area; rank 1 is the worst in ${esc(app.cat.districtName)}</caption>
-      <thead><tr>${th('rank', 'Rank', true)}${th('name', 'Area', false)}${th('code', 'Code', false)}${th('value', 'Value', true)}</tr></thead>
+      <thead><tr>${th('rank', 'Rank', true)}${th('name', 'Area', false)}${th('code', 'Code', false)}${th('value', 'Value', true)}${withCi ? `<th scope="col" class="num">95% interval</th><th scope="col">Compared with ${esc(app.cat.districtName)}</th><th scope="col">Compared with England</th>` : ''}</tr></thead>
       <tbody>${sorted
         .map(
-          (r) => `<tr><td class="num">${r.rank ?? '–'}</td><td><button type="button" class="link" data-geo="${esc(geo)}" data-code="${esc(r.code)}">${esc(r.name)}</button></td><td class="code">${esc(r.code)}</td><td class="num"><span class="swatch" style="background:${cls ? colourFor(r.value, cls) : 'transparent'}" aria-hidden="true"></span>${esc(formatValue(r.value, ind))}</td></tr>`,
+          (r) => `<tr><td class="num">${r.rank ?? '–'}</td><td><button type="button" class="link" data-geo="${esc(geo)}" data-code="${esc(r.code)}">${esc(r.name)}</button></td><td class="code">${esc(r.code)}</td><td class="num"><span class="swatch" style="background:${cls ? colourFor(r.value, cls) : 'transparent'}" aria-hidden="true"></span>${esc(formatValue(r.value, ind))}</td>${withCi ? `<td class="num"><small>${esc(intervalText(r.interval, ind))}</small></td><td>${significanceBadge(r.vs_district)}</td><td>${significanceBadge(r.vs_england)}</td>` : ''}</tr>`,
         )
         .join('')}</tbody></table></div>`;
     holder.querySelectorAll('button.sort').forEach((b) =>

@@ -281,3 +281,49 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn census_health_and_fuel_poverty_match_provenance() {
+    // census2021_health_lsoa21/PROVENANCE.md: England 56,489,964 usual residents, 5.15% in bad
+    // or very bad health, 17.30% disabled, 7.33% limited a lot; Leeds 811,944, 5.02%, 16.71%,
+    // 6.90%. fuel_poverty_lsoa21/PROVENANCE.md: Leeds 55,274 of 350,738 households (Table 2),
+    // England 13.14%.
+    let a = atlas();
+    let r = |id: &str, scope: &str| a.references.get(id, scope).expect("reference").clone();
+    let e = r("bad_health_share", ENGLAND_CODE);
+    assert_eq!(e.denominator, Some(56_489_964.0));
+    let pct =
+        |id: &str, scope: &str| (r(id, scope).value.expect("value") * 10_000.0).round() / 100.0;
+    assert_eq!(pct("bad_health_share", ENGLAND_CODE), 5.15);
+    assert_eq!(pct("disabled_share", ENGLAND_CODE), 17.30);
+    assert_eq!(pct("disabled_lot_share", ENGLAND_CODE), 7.33);
+    assert_eq!(
+        r("bad_health_share", "E08000035").denominator,
+        Some(811_944.0)
+    );
+    assert_eq!(pct("bad_health_share", "E08000035"), 5.02);
+    assert_eq!(pct("disabled_share", "E08000035"), 16.71);
+    assert_eq!(pct("disabled_lot_share", "E08000035"), 6.90);
+    let fp = a.catalogue.get("fuel_poverty_share").expect("fuel");
+    assert_eq!(
+        a.counts(Geography::District, "E08000035", fp),
+        Some((55_274.0, 350_738.0))
+    );
+    assert_eq!(pct("fuel_poverty_share", ENGLAND_CODE), 13.14);
+    // Every Leeds LSOA has every share.
+    for id in [
+        "bad_health_share",
+        "disabled_lot_share",
+        "disabled_share",
+        "unpaid_care_20h_share",
+        "unpaid_care_50h_share",
+        "disabled_household_share",
+        "fuel_poverty_share",
+    ] {
+        assert_eq!(
+            a.coverage(Geography::Lsoa21, id).expect("coverage").missing,
+            0,
+            "{id}"
+        );
+    }
+}

@@ -187,6 +187,14 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     pb.inc(1);
     pb.set_message("Life expectancy");
     indicators::life_expectancy(&mut log, &m, &mut b, &pops)?;
+    pb.set_message("Census 2021 health and fuel poverty");
+    let england_lsoas: std::collections::BTreeSet<&str> = pops
+        .england_lsoa21_census
+        .keys()
+        .map(String::as_str)
+        .collect();
+    indicators::census_health(&mut log, &m, &mut b, &england_lsoas)?;
+    indicators::fuel_poverty(&mut log, &m, &mut b, &england_lsoas)?;
     pb.set_message("Green-space access");
     let area_sets: BTreeMap<Geography, equimap_atlas::AreaSet> =
         built.iter().map(|(g, bg)| (*g, bg.areas.clone())).collect();
@@ -312,6 +320,7 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
         attribution: vec![
             sources::OGL_ATTRIBUTION.to_owned(),
             sources::MHCLG_ATTRIBUTION.to_owned(),
+            sources::DESNZ_ATTRIBUTION.to_owned(),
             sources::OSM_ATTRIBUTION.to_owned(),
         ],
     };

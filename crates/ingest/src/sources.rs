@@ -152,6 +152,16 @@ pub const SAPE_MSOA11: &str = "population_sape/population20_msoa11_EW.csv";
 pub const LIFE_EXPECTANCY: &str =
     "life_expectancy_msoa11/life_expectancy_msoa11_england_2016_2020.csv.gz";
 /// OS Code-Point Open postcodes for Leeds.
+/// Census 2021 TS037 general health by LSOA 2021 (England and Wales).
+pub const CENSUS_TS037: &str = "census2021_health_lsoa21/census2021_ts037_lsoa21_ew.csv.gz";
+/// Census 2021 TS038 disability by LSOA 2021.
+pub const CENSUS_TS038: &str = "census2021_health_lsoa21/census2021_ts038_lsoa21_ew.csv.gz";
+/// Census 2021 TS039 provision of unpaid care by LSOA 2021.
+pub const CENSUS_TS039: &str = "census2021_health_lsoa21/census2021_ts039_lsoa21_ew.csv.gz";
+/// Census 2021 TS040 number of disabled people in household by LSOA 2021.
+pub const CENSUS_TS040: &str = "census2021_health_lsoa21/census2021_ts040_lsoa21_ew.csv.gz";
+/// DESNZ sub-regional fuel poverty 2023 (2021 data), Table 3, by LSOA 2021 (England).
+pub const FUEL_POVERTY: &str = "fuel_poverty_lsoa21/fuel_poverty_lsoa21_england_2021.csv.gz";
 pub const POSTCODES: &str = "postcodes_leeds/leeds_postcodes_live.csv";
 /// The place-name gazetteer.
 pub const PLACES: &str = "places_leeds/leeds_places_gazetteer.csv";
@@ -192,4 +202,7 @@ pub const OGL_ATTRIBUTION: &str = "Contains OS data © Crown copyright and datab
 /// The attribution for MHCLG's Indices of Deprivation (OGL v3).
 pub const MHCLG_ATTRIBUTION: &str = "Contains public sector information licensed under the Open Government Licence v3.0 (MHCLG, English Indices of Deprivation)";
 /// The attribution OpenStreetMap's ODbL requires.
+/// Attribution for DESNZ's fuel poverty statistics.
+pub const DESNZ_ATTRIBUTION: &str = "Contains public sector information licensed under the Open Government Licence v3.0 (DESNZ, sub-regional fuel poverty)";
+/// OpenStreetMap attribution.
 pub const OSM_ATTRIBUTION: &str = "© OpenStreetMap contributors";

@@ -202,3 +202,62 @@ fn gzip(p: &Path, text: &str) {
     e.write_all(text.as_bytes()).expect("write");
     e.finish().expect("finish");
 }
+
+#[test]
+fn census_numerator_above_its_total() {
+    // Leeds 011A has 60 + 17 residents in bad or very bad health of 1,285; a total of 70 is
+    // impossible and must stop the ingest, naming the file, line, column and code.
+    let msg = fails_cleanly(|s| {
+        let p = s.join("census2021_health_lsoa21/census2021_ts037_lsoa21_ew.csv.gz");
+        let text = gunzip(&p).replacen(
+            "2021,Leeds 011A,E01011264,1285,",
+            "2021,Leeds 011A,E01011264,70,",
+            1,
+        );
+        gzip(&p, &text);
+    });
+    assert!(
+        msg.contains("census2021_ts037")
+            && msg.contains("line 2")
+            && msg.contains("E01011264")
+            && msg.contains("above the total 70"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn fuel_poverty_unknown_code() {
+    let msg = fails_cleanly(|s| {
+        let p = s.join("fuel_poverty_lsoa21/fuel_poverty_lsoa21_england_2021.csv.gz");
+        let text = gunzip(&p).replacen("E01011264,", "E01999999,", 1);
+        gzip(&p, &text);
+    });
+    assert!(
+        msg.contains("fuel_poverty_lsoa21_england_2021")
+            && msg.contains("E01999999")
+            && msg.contains("not an English LSOA 2021 code"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn census_missing_count() {
+    let msg = fails_cleanly(|s| {
+        let p = s.join("census2021_health_lsoa21/census2021_ts038_lsoa21_ew.csv.gz");
+        let text = gunzip(&p);
+        let line = text
+            .lines()
+            .find(|l| l.contains(",E01011264,"))
+            .expect("Leeds 011A")
+            .to_owned();
+        let mut cells: Vec<&str> = line.split(',').collect();
+        cells[4] = "";
+        gzip(&p, &text.replacen(&line, &cells.join(","), 1));
+    });
+    assert!(
+        msg.contains("census2021_ts038")
+            && msg.contains("Disability: Disabled under the Equality Act")
+            && msg.contains("empty value"),
+        "{msg}"
+    );
+}

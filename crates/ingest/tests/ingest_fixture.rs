@@ -265,3 +265,56 @@ fn geometry_is_valid_and_wound_per_rfc7946() {
         }
     }
 }
+
+#[test]
+fn census_health_and_fuel_poverty_sum_counts() {
+    let (_t, atlas) = build();
+    let def = atlas.catalogue.get("bad_health_share").expect("bad health");
+    let c = def.counts.as_ref().expect("counts");
+    assert_eq!(
+        (c.numerator.as_str(), c.denominator.as_str()),
+        ("bad_health_n", "ts037_residents")
+    );
+    assert!(
+        def.caveat
+            .as_deref()
+            .is_some_and(|s| s.contains("not age-standardised"))
+    );
+    // Census 2021 TS037, Leeds 011A: 60 bad + 17 very bad of 1,285 usual residents.
+    let g = Geography::Lsoa21;
+    assert_eq!(atlas.counts(g, "E01011264", def), Some((77.0, 1285.0)));
+    assert_eq!(
+        atlas.value(g, "E01011264", "bad_health_share"),
+        Some(0.0599)
+    );
+    // DESNZ 2021, Leeds 011A: 72 of 594 households fuel poor.
+    let fp = atlas.catalogue.get("fuel_poverty_share").expect("fuel");
+    assert_eq!(atlas.counts(g, "E01011264", fp), Some((72.0, 594.0)));
+    assert!(
+        fp.caveat
+            .as_deref()
+            .is_some_and(|s| s.contains("treated with caution"))
+    );
+    // Every larger area is the sum of its LSOAs' counts, never a mean of shares.
+    for pg in [Geography::Msoa21, Geography::Ward, Geography::District] {
+        for parent in &atlas.areas(pg).expect("areas").areas {
+            let kids = atlas.children(pg, &parent.code, g);
+            let (mut n, mut d) = (0.0, 0.0);
+            for k in kids {
+                let (a, b) = atlas.counts(g, k, def).expect("lsoa counts");
+                n += a;
+                d += b;
+            }
+            assert_eq!(
+                atlas.counts(pg, &parent.code, def),
+                Some((n, d)),
+                "{pg} {}",
+                parent.code
+            );
+            let v = atlas
+                .value(pg, &parent.code, "bad_health_share")
+                .expect("share");
+            assert!((v - n / d).abs() < 5e-5, "{v} {n}/{d}");
+        }
+    }
+}

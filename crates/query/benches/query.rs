@@ -91,5 +91,40 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(query, benches);
+fn gradient_benches(c: &mut Criterion) {
+    let q = load();
+    // The first request for an indicator computes it (100,000 simulated regressions for the SII
+    // interval) and keeps it; later requests are served from that.
+    q.gradient("bad_health_share", "imd2025_decile", None)
+        .expect("gradient");
+    c.bench_function(
+        "gradient bad_health_share (computed once, then kept)",
+        |b| {
+            b.iter(|| black_box(q.gradient("bad_health_share", "imd2025_decile", None).ok()));
+        },
+    );
+    let gr = q
+        .gradient("bad_health_share", "imd2025_decile", None)
+        .expect("gradient");
+    let groups: Vec<(f64, f64, f64, f64)> = gr
+        .bands
+        .iter()
+        .map(|b| {
+            (
+                b.denominator.unwrap_or_default(),
+                b.value.unwrap_or_default(),
+                b.lower.unwrap_or_default(),
+                b.upper.unwrap_or_default(),
+            )
+        })
+        .collect();
+    let mut g = c.benchmark_group("gradient first computation");
+    g.sample_size(10);
+    g.bench_function("SII/RII 95% limits, 100,000 simulated regressions", |b| {
+        b.iter(|| black_box(equimap_query::inequality::simulate_limits(&groups)));
+    });
+    g.finish();
+}
+
+criterion_group!(query, benches, gradient_benches);
 criterion_main!(query);

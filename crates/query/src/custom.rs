@@ -3,10 +3,10 @@
 //! or a regeneration zone describes itself; no official LCP boundaries are published, so none
 //! are invented here.
 
-use equimap_atlas::{Geography, Kind};
+use equimap_atlas::{Geography, IndicatorDef, Kind};
 use serde::{Deserialize, Serialize};
 
-use crate::profile::{IndicatorValue, indicator_value};
+use crate::profile::{IndicatorValue, add_statistics, indicator_value};
 use crate::site::{LsoaShare, ZoneFigures, parse_site};
 use crate::{AreaRef, Query, QueryError};
 
@@ -169,6 +169,9 @@ impl Query {
             .at(g)
             .filter(|d| matches!(d.kind, Kind::Score | Kind::Years | Kind::Share | Kind::Count) && !d.local)
             .filter_map(|d| {
+                if d.counts.is_some() {
+                    return self.aggregate_counts(d, shares);
+                }
                 let (mut s, mut w) = (0.0, 0.0);
                 for &(i, share) in shares {
                     let code = &set.areas[i].code;
@@ -194,5 +197,29 @@ impl Query {
                 Some(iv)
             })
             .collect()
+    }
+
+    /// An indicator held as counts over shares of LSOA 2021 areas: numerators and denominators
+    /// summed (apportioned by area share), never shares averaged.
+    fn aggregate_counts(
+        &self,
+        d: &IndicatorDef,
+        shares: &[(usize, f64)],
+    ) -> Option<IndicatorValue> {
+        let g = Geography::Lsoa21;
+        let set = self.atlas.areas(g)?;
+        let (mut num, mut den) = (0.0, 0.0);
+        for &(i, share) in shares {
+            if let Some((n, dd)) = self.atlas.counts(g, &set.areas[i].code, d) {
+                num += n * share;
+                den += dd * share;
+            }
+        }
+        let counts = (den > 0.0).then_some((num, den));
+        let mut iv = indicator_value(&self.atlas, d, g, counts.map(|(n, dd)| n / dd))?;
+        iv.estimate = true;
+        "Sum of the numerators over the sum of the denominators of the LSOA 2021 areas covered, each apportioned by the share of its area inside".clone_into(&mut iv.method);
+        add_statistics(&mut iv, &self.atlas, d, g, counts, None);
+        Some(iv)
     }
 }

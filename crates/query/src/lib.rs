@@ -9,6 +9,7 @@ mod custom;
 mod error;
 mod index;
 mod marmot;
+pub mod inequality;
 mod profile;
 mod reference;
 mod search;
@@ -25,7 +26,10 @@ pub use custom::{CustomArea, CustomAreaSpec};
 pub use error::QueryError;
 pub use index::AreaIndex;
 pub use marmot::{Marmot, MarmotIndicator, MarmotMeasure};
-pub use profile::{AreaRef, IndicatorValue, LocalRank, Profile, RefOut};
+pub use profile::{
+    AreaRef, Comparison, CountsOut, IndicatorValue, LocalRank, Profile, RefOut, ValueInterval,
+    ValueStats, WILSON_METHOD, comparison_words,
+};
 pub use reference::{GpPractice, Place, Postcode};
 pub use search::{HitKind, fold, postcode_key};
 pub use stats::{Gradient, GradientBand, RankRow};
@@ -51,6 +55,7 @@ pub struct Query {
     /// A point inside each area, by geography, for flying to search results.
     area_points: BTreeMap<Geography, Vec<(f64, f64)>>,
     sites: site::SiteIndex,
+    gradients: std::sync::Mutex<std::collections::HashMap<(String, String), stats::Gradient>>,
 }
 
 /// One area found at a point, with its headline figures.
@@ -182,6 +187,7 @@ impl Query {
             postcode_within,
             area_points,
             sites,
+            gradients: std::sync::Mutex::default(),
         })
     }
 

@@ -3,9 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use equimap_atlas::{Area, Atlas, ENGLAND_CODE, Geography, IndicatorDef, Kind, Polarity};
+use equimap_atlas::{
+    Area, Atlas, CountsInterval, ENGLAND_CODE, Geography, IndicatorDef, Kind, Polarity,
+};
 use serde::Serialize;
 
+use crate::inequality::{Significance, compare, wilson};
 use crate::{Query, QueryError};
 
 /// A pointer to an area, enough to show and to link it.
@@ -45,6 +48,44 @@ pub struct RefOut {
     pub period: String,
     /// How it was made, or why there is none.
     pub method: String,
+    /// Its 95% interval, for an indicator held as counts with a Wilson interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<ValueInterval>,
+}
+
+/// A value's 95% interval and how it was made.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValueInterval {
+    /// Lower 95% limit.
+    pub lower: f64,
+    /// Upper 95% limit.
+    pub upper: f64,
+    /// How the limits were made ("Wilson score interval", or the publisher's method).
+    pub method: String,
+}
+
+/// The numerator and denominator of a value held as counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountsOut {
+    /// The numerator.
+    pub numerator: f64,
+    /// The denominator.
+    pub denominator: f64,
+    /// What the numerator counts.
+    pub numerator_label: String,
+    /// What the denominator counts.
+    pub denominator_label: String,
+}
+
+/// How a value compares with a benchmark (the district or England), Fingertips-style.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// The benchmark area's name.
+    pub benchmark: String,
+    /// Better, similar or worse (higher, similar or lower for neutral indicators).
+    pub significance: Significance,
+    /// The same in words, always shown with the colour ("significantly worse than England").
+    pub words: String,
 }
 
 /// Where an area stands among the district's areas of the same geography.
@@ -98,6 +139,19 @@ pub struct IndicatorValue {
     pub district: Option<RefOut>,
     /// England's reference value.
     pub england: Option<RefOut>,
+    /// The value's 95% interval: the publisher's limits, or a Wilson score interval from the
+    /// counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<ValueInterval>,
+    /// The numerator and denominator, for an indicator held as counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<CountsOut>,
+    /// Compared with the district: the district's value inside or outside this value's interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vs_district: Option<Comparison>,
+    /// Compared with England.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vs_england: Option<Comparison>,
 }
 
 /// An area profile.
@@ -141,14 +195,127 @@ pub(crate) fn sort_worst_first(v: &mut [f64], p: Polarity) {
     }
 }
 
-/// A district or England reference value for an indicator.
+/// A district or England reference value for an indicator, with its Wilson interval where the
+/// indicator is held as counts.
 pub(crate) fn reference(atlas: &Atlas, id: &str, scope: &str) -> Option<RefOut> {
+    let def = atlas.catalogue.get(id);
     atlas.references.get(id, scope).map(|r| RefOut {
         name: r.scope_name.clone(),
         value: r.value,
         period: r.period.clone(),
         method: r.method.clone(),
+        interval: def.and_then(|d| wilson_of(d, r.numerator.zip(r.denominator))),
     })
+}
+
+/// The Wilson score interval of counts, for an indicator whose counts call for one.
+pub(crate) fn wilson_of(def: &IndicatorDef, counts: Option<(f64, f64)>) -> Option<ValueInterval> {
+    let c = def.counts.as_ref()?;
+    if c.interval != Some(CountsInterval::Wilson) {
+        return None;
+    }
+    let (num, den) = counts?;
+    let (lower, upper) = wilson(num, den)?;
+    Some(ValueInterval {
+        lower,
+        upper,
+        method: WILSON_METHOD.to_owned(),
+    })
+}
+
+/// How a Wilson interval is described wherever it is shown.
+pub const WILSON_METHOD: &str = "Wilson score 95% interval from the numerator and denominator (OHID technical guidance; PHEindicatormethods phe_proportion)";
+
+/// Fill in a value's interval, counts and comparisons with the district and England.
+/// `counts` are the value's numerator and denominator; `published` the publisher's limits.
+pub(crate) fn add_statistics(
+    iv: &mut IndicatorValue,
+    atlas: &Atlas,
+    def: &IndicatorDef,
+    g: Geography,
+    counts: Option<(f64, f64)>,
+    published: Option<(f64, f64)>,
+) {
+    iv.interval = wilson_of(def, counts).or_else(|| {
+        let (lower, upper) = published?;
+        Some(ValueInterval {
+            lower,
+            upper,
+            method: def.interval_at(g)?.method.clone(),
+        })
+    });
+    if let (Some(c), Some((numerator, denominator))) = (&def.counts, counts) {
+        iv.counts = Some(CountsOut {
+            numerator,
+            denominator,
+            numerator_label: c.numerator_label.clone(),
+            denominator_label: c.denominator_label.clone(),
+        });
+    }
+    let ci = iv.interval.as_ref().map(|i| (i.lower, i.upper));
+    let versus = |r: &Option<RefOut>| -> Option<Comparison> {
+        let r = r.as_ref()?;
+        let significance = compare(ci, r.value, def.polarity)?;
+        Some(Comparison {
+            benchmark: r.name.clone(),
+            significance,
+            words: comparison_words(significance, &r.name),
+        })
+    };
+    let is_district = g == Geography::District || atlas.manifest.district == "all";
+    if !is_district {
+        iv.vs_district = versus(&iv.district);
+    }
+    iv.vs_england = versus(&iv.england);
+}
+
+/// A value's interval, counts and comparisons, as the table view and CSV exports show them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ValueStats {
+    /// The value's 95% interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<ValueInterval>,
+    /// Its numerator and denominator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<CountsOut>,
+    /// Compared with the district.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vs_district: Option<Comparison>,
+    /// Compared with England.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vs_england: Option<Comparison>,
+}
+
+impl Query {
+    /// The interval, counts and comparisons of an indicator's value for one area.
+    pub fn value_stats(&self, def: &IndicatorDef, g: Geography, code: &str) -> ValueStats {
+        let value = self.atlas.value(g, code, &def.id);
+        let Some(mut iv) = indicator_value(&self.atlas, def, g, value) else {
+            return ValueStats::default();
+        };
+        add_statistics(
+            &mut iv,
+            &self.atlas,
+            def,
+            g,
+            self.atlas.counts(g, code, def),
+            self.atlas.published_interval(g, code, def),
+        );
+        ValueStats {
+            interval: iv.interval,
+            counts: iv.counts,
+            vs_district: iv.vs_district,
+            vs_england: iv.vs_england,
+        }
+    }
+}
+
+/// "significantly worse than England", "similar to Leeds".
+pub fn comparison_words(s: Significance, benchmark: &str) -> String {
+    match s {
+        Significance::Similar => format!("similar to {benchmark}"),
+        other => format!("{} than {benchmark}", other.words()),
+    }
 }
 
 /// The indicator value of an area, with metadata and references but no rank.
@@ -178,6 +345,10 @@ pub(crate) fn indicator_value(
         local_rank: None,
         district: reference(atlas, &def.id, &atlas.manifest.district),
         england: reference(atlas, &def.id, ENGLAND_CODE),
+        interval: None,
+        counts: None,
+        vs_district: None,
+        vs_england: None,
     })
 }
 
@@ -236,6 +407,14 @@ impl Query {
                 let value = self.atlas.value(g, code, &def.id);
                 let mut iv = indicator_value(&self.atlas, def, g, value)?;
                 iv.local_rank = value.and_then(|v| self.local_rank(g, &def.id, v));
+                add_statistics(
+                    &mut iv,
+                    &self.atlas,
+                    def,
+                    g,
+                    self.atlas.counts(g, code, def),
+                    self.atlas.published_interval(g, code, def),
+                );
                 Some(iv)
             })
             .collect();

@@ -281,3 +281,108 @@ fn nearest_gp_to_its_own_postcode() {
     assert!(near[0].distance_m < 5.0);
     assert!(near.windows(2).all(|w| w[0].distance_m <= w[1].distance_m));
 }
+
+#[test]
+fn bad_health_gradient_sums_counts_with_intervals() {
+    // Leeds residents in bad or very bad health by national IMD 2025 decile: decile 1 10,383 of
+    // 144,747 and decile 10 2,974 of 101,080 (Census 2021 TS037 summed by the independent script
+    // tests/fixtures/stats/make_expected.py).
+    let g = q()
+        .gradient("bad_health_share", "imd2025_decile", None)
+        .expect("gradient");
+    let (d1, d10) = (&g.bands[0], &g.bands[9]);
+    assert_eq!(
+        (d1.numerator, d1.denominator),
+        (Some(10_383.0), Some(144_747.0))
+    );
+    assert_eq!(
+        (d10.numerator, d10.denominator),
+        (Some(2_974.0), Some(101_080.0))
+    );
+    let (lo, hi) = equimap_query::inequality::wilson(10_383.0, 144_747.0).expect("wilson");
+    assert_eq!((d1.lower, d1.upper), (Some(lo), Some(hi)));
+    // The gap has an interval around it, and so do the SII and RII.
+    let gap = g.gap_absolute.expect("gap");
+    let (glo, ghi) = g.gap_absolute_interval.expect("gap interval");
+    assert!(glo < gap && gap < ghi && ghi < 0.0, "{glo} {gap} {ghi}");
+    let sii = g.sii.expect("sii");
+    let (slo, shi) = g.sii_interval.expect("sii interval");
+    assert!(slo < sii && sii < shi && shi < 0.0, "{slo} {sii} {shi}");
+    let (rlo, rhi) = g.rii_interval.expect("rii interval");
+    assert!(rlo < g.rii.expect("rii") && g.rii.expect("rii") < rhi);
+    assert!(g.method.contains("phe_sii") && g.method.contains("seeded"));
+    // A second request is the same answer.
+    let again = q()
+        .gradient("bad_health_share", "imd2025_decile", None)
+        .expect("gradient");
+    assert_eq!(again.sii_interval, g.sii_interval);
+}
+
+#[test]
+fn profiles_compare_with_leeds_and_england_by_interval() {
+    use equimap_query::inequality::Significance;
+    let p = q()
+        .profile(Geography::Ward, "E05011405", false)
+        .expect("ward");
+    let fuel = p
+        .indicators
+        .iter()
+        .find(|i| i.id == "fuel_poverty_share")
+        .expect("fuel poverty");
+    let ci = fuel.interval.as_ref().expect("interval");
+    let c = fuel.counts.as_ref().expect("counts");
+    let (lo, hi) = equimap_query::inequality::wilson(c.numerator, c.denominator).expect("wilson");
+    assert_eq!((ci.lower, ci.upper), (lo, hi));
+    // The comparison follows the intervals and the polarity (higher is worse).
+    for (cmp, reference) in [
+        (&fuel.vs_district, &fuel.district),
+        (&fuel.vs_england, &fuel.england),
+    ] {
+        let cmp = cmp.as_ref().expect("comparison");
+        let b = reference.as_ref().and_then(|r| r.value).expect("benchmark");
+        let want = if b < lo {
+            Significance::Worse
+        } else if b > hi {
+            Significance::Better
+        } else {
+            Significance::Similar
+        };
+        assert_eq!(cmp.significance, want, "{}", cmp.words);
+        assert!(cmp.words.contains(&cmp.benchmark));
+    }
+    // The district's own profile is compared with England only.
+    let d = q()
+        .profile(Geography::District, "E08000035", false)
+        .expect("district");
+    let bad = d
+        .indicators
+        .iter()
+        .find(|i| i.id == "bad_health_share")
+        .expect("bad");
+    assert!(bad.vs_district.is_none());
+    // Leeds 5.02% (4.97-5.06%) against England 5.15%: significantly better.
+    assert_eq!(
+        bad.vs_england.as_ref().map(|c| c.words.as_str()),
+        Some("significantly better than England")
+    );
+    // Life expectancy at MSOA 2011 is compared through its published limits.
+    let m = q()
+        .profile(Geography::Msoa11, "E02002330", false)
+        .expect("msoa");
+    let le = m
+        .indicators
+        .iter()
+        .find(|i| i.id == "le_female")
+        .expect("le");
+    let ci = le.interval.as_ref().expect("published limits");
+    assert_eq!((ci.lower, ci.upper), (87.64, 90.56));
+    assert!(le.vs_england.is_some());
+    // Rank rows carry the same statistics.
+    let rows = q()
+        .rank("bad_health_share", Geography::Ward, "worst", Some(3))
+        .expect("rank");
+    assert!(
+        rows.iter()
+            .all(|r| r.stats.interval.is_some() && r.stats.vs_england.is_some())
+    );
+}

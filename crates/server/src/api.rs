@@ -240,16 +240,45 @@ pub async fn data_csv(State(s): State<Arc<AppState>>, p: Params) -> ApiResult {
         if level.estimate { "; ESTIMATE" } else { "" },
         def.source
     ));
-    let mut rows = vec![vec![
-        "code".to_owned(),
-        "name".to_owned(),
-        indicator.to_owned(),
-    ]];
+    let mut rows = vec![
+        [
+            "code",
+            "name",
+            indicator,
+            "lower_95",
+            "upper_95",
+            "numerator",
+            "denominator",
+            "compared_with_district",
+            "compared_with_england",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    if let Some(c) = &def.counts {
+        comments.push(format!(
+            "numerator: {}; denominator: {}",
+            c.numerator_label, c.denominator_label
+        ));
+    }
     for a in &atlas.geographies[&g].areas {
+        let st = q(&s).value_stats(def, g, &a.code);
+        let ci = st.interval.as_ref();
+        if let Some(c) = ci
+            && rows.len() == 1
+        {
+            comments.push(format!("lower_95, upper_95: {}", c.method));
+        }
         rows.push(vec![
             text(&a.code),
             text(&a.name),
             number(atlas.value(g, &a.code, indicator), def.decimals),
+            number(ci.map(|c| c.lower), def.decimals + 1),
+            number(ci.map(|c| c.upper), def.decimals + 1),
+            number(st.counts.as_ref().map(|c| c.numerator), 0),
+            number(st.counts.as_ref().map(|c| c.denominator), 0),
+            text(st.vs_district.as_ref().map_or("", |c| c.words.as_str())),
+            text(st.vs_england.as_ref().map_or("", |c| c.words.as_str())),
         ]);
     }
     Ok(csv_response(

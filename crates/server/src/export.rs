@@ -216,6 +216,13 @@ pub fn profile_rows(g: Geography, profile: &Profile) -> Vec<Vec<String>> {
         "areas_ranked",
         "district_value",
         "england_value",
+        "lower_95",
+        "upper_95",
+        "interval_method",
+        "numerator",
+        "denominator",
+        "compared_with_district",
+        "compared_with_england",
         "source",
     ])];
     for i in &profile.indicators {
@@ -237,6 +244,13 @@ pub fn profile_rows(g: Geography, profile: &Profile) -> Vec<Vec<String>> {
             of,
             number(i.district.as_ref().and_then(|r| r.value), i.decimals + 1),
             number(i.england.as_ref().and_then(|r| r.value), i.decimals + 1),
+            number(i.interval.as_ref().map(|c| c.lower), i.decimals + 1),
+            number(i.interval.as_ref().map(|c| c.upper), i.decimals + 1),
+            text(i.interval.as_ref().map_or("", |c| c.method.as_str())),
+            number(i.counts.as_ref().map(|c| c.numerator), 0),
+            number(i.counts.as_ref().map(|c| c.denominator), 0),
+            text(i.vs_district.as_ref().map_or("", |c| c.words.as_str())),
+            text(i.vs_england.as_ref().map_or("", |c| c.words.as_str())),
             text(&i.source),
         ]);
     }

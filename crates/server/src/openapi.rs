@@ -212,7 +212,7 @@ pub fn rank() -> Value {
 /// `GET /api/gradient`
 pub fn gradient() -> Value {
     op(
-        "An indicator by national IMD decile: population-weighted values, gaps and the slope index of inequality",
+        "An indicator by national IMD decile: values (counts summed with Wilson 95% intervals, or population-weighted means), the gap decile 10 - 1 and the slope and relative indices of inequality with 95% intervals (OHID phe_sii method)",
         &[
             q("indicator", true, &string(), "Indicator id"),
             q(

@@ -199,7 +199,30 @@ async fn bulk_csv_with_attribution_and_escaping() {
     assert!(ctype.starts_with("text/csv"));
     let text = String::from_utf8(body).expect("utf8");
     assert!(text.contains("OpenStreetMap"));
-    assert!(text.lines().any(|l| l == "E01011264,Leeds 011A,17.003"));
+    // No interval, counts or comparisons for a score: those cells are empty.
+    assert!(
+        text.lines()
+            .any(|l| l == "E01011264,Leeds 011A,17.003,,,,,,")
+    );
+    // A share held as counts carries its Wilson interval, counts and comparisons in words.
+    let (_, _, body) = send(
+        Request::get("/api/data.csv?indicator=bad_health_share&geography=lsoa21")
+            .body(Body::empty())
+            .expect("r"),
+    )
+    .await;
+    let text = String::from_utf8(body).expect("utf8");
+    assert!(text.contains("code,name,bad_health_share,lower_95,upper_95,numerator,denominator,compared_with_district,compared_with_england"));
+    // Census 2021 TS037, Leeds 011A: 77 of 1,285 in bad or very bad health.
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("E01011264,"))
+        .expect("Leeds 011A");
+    assert!(
+        row.contains(",77,1285,") && row.contains("than England")
+            || row.contains("similar to England"),
+        "{row}"
+    );
     // Negative scores stay numbers, not escaped text.
     assert!(text.lines().filter(|l| l.starts_with("E0")).count() == 488);
 }
