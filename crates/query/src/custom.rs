@@ -129,11 +129,15 @@ impl Query {
                 let body = serde_json::to_vec(geom).map_err(|e| QueryError::bad(e.to_string()))?;
                 let site = parse_site(&body, None)?;
                 notes.extend(site.notes.iter().cloned());
-                let shares = self.lsoa_shares(&site.bng);
+                let (shares, _) = self.lsoa_shares(&site.bng);
                 if shares.is_empty() {
                     return Err(QueryError::bad("the polygon does not overlap the atlas"));
                 }
-                notes.push("Residents are apportioned by the share of each LSOA's area inside the polygon.".to_owned());
+                notes.push(if self.has_resident_points() {
+                    "Residents are placed where they live: Output Area populations on residential land (docs/residents.md); each LSOA's share is the share of its residents inside the polygon.".to_owned()
+                } else {
+                    "Residents are apportioned by the share of each LSOA's area inside the polygon.".to_owned()
+                });
                 (shares, Vec::new(), format!("a polygon ({})", site.crs_how))
             }
             _ => {
@@ -159,21 +163,31 @@ impl Query {
     }
 
     /// LSOA 2021 indicators aggregated over shares: counts summed, the rest resident-weighted.
-    fn aggregate_indicators(&self, shares: &[(usize, f64)]) -> Vec<IndicatorValue> {
+    /// Rows and columns are looked up once, not per value (a site report does this per zone).
+    pub(crate) fn aggregate_indicators(&self, shares: &[(usize, f64)]) -> Vec<IndicatorValue> {
         let g = Geography::Lsoa21;
-        let Some(set) = self.atlas.areas(g) else {
+        let (Some(set), Some(table)) = (self.atlas.areas(g), self.atlas.tables.get(&g)) else {
             return Vec::new();
         };
+        let pop_col = table.column_index("population");
+        // (row, share, residents of the share) for each LSOA with a row.
+        let rows: Vec<(usize, f64, f64)> = shares
+            .iter()
+            .filter_map(|&(i, share)| {
+                let r = table.row_index(&set.areas[i].code)?;
+                let pop = pop_col.and_then(|c| table.value_at(r, c)).unwrap_or(0.0);
+                Some((r, share, pop * share))
+            })
+            .collect();
         self.atlas
             .catalogue
             .at(g)
             .filter(|d| matches!(d.kind, Kind::Score | Kind::Years | Kind::Share | Kind::Count) && !d.local)
             .filter_map(|d| {
+                let col = table.column_index(&d.id)?;
                 let (mut s, mut w) = (0.0, 0.0);
-                for &(i, share) in shares {
-                    let code = &set.areas[i].code;
-                    let pop = self.atlas.value(g, code, "population").unwrap_or(0.0) * share;
-                    if let Some(v) = self.atlas.value(g, code, &d.id) {
+                for &(r, share, pop) in &rows {
+                    if let Some(v) = table.value_at(r, col) {
                         if d.kind == Kind::Count {
                             s += v * share;
                             w = 1.0;
@@ -187,7 +201,7 @@ impl Query {
                 let mut iv = indicator_value(&self.atlas, d, g, value)?;
                 iv.estimate = true;
                 iv.method = if d.kind == Kind::Count {
-                    "Sum over the LSOA 2021 areas covered, apportioned by area share".to_owned()
+                    "Sum over the LSOA 2021 areas covered, each times its share of residents".to_owned()
                 } else {
                     format!("Mean of the LSOA 2021 values weighted by estimated residents; at LSOA level: {}", iv.method)
                 };

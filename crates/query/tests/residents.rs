@@ -1,0 +1,161 @@
+//! Residents placed where they live (docs/residents.md), on the committed Leeds atlas, measured
+//! against truth sites cut from the real sources into `tests/fixtures/sources`.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use equimap_atlas::{Atlas, Geography};
+use equimap_query::Query;
+use equimap_query::site::validate::{measure, truth_classes};
+use equimap_query::site::{Method, parse_site};
+use geo::{Coord, MultiPolygon, Rect};
+
+fn q() -> &'static Query {
+    static Q: OnceLock<Query> = OnceLock::new();
+    Q.get_or_init(|| {
+        let atlas = Atlas::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../boundaries"))
+            .expect("atlas");
+        Query::new(atlas).expect("query")
+    })
+}
+
+fn fixture() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/sources")
+}
+
+fn square(x: f64, y: f64, w: f64, h: f64) -> MultiPolygon<f64> {
+    MultiPolygon(vec![
+        Rect::new(Coord { x, y }, Coord { x: x + w, y: y + h }).to_polygon(),
+    ])
+}
+
+#[test]
+fn the_atlas_has_resident_points_for_every_leeds_lsoa() {
+    assert!(q().has_resident_points());
+    let set = q().atlas.areas(Geography::Lsoa21).expect("lsoa21");
+    // The whole district: every resident counted once, 820,802 (ONS mid-2022).
+    let leeds = q()
+        .atlas
+        .areas(Geography::District)
+        .expect("district")
+        .areas[0]
+        .geometry
+        .clone();
+    let Ok(geo::Geometry::MultiPolygon(bng)) =
+        equimap_crs::geometry_to_bng(&geo::Geometry::MultiPolygon(leeds))
+    else {
+        panic!("projects")
+    };
+    let all = q().zone_residents(&bng, Method::Dasymetric);
+    assert!((all - 820_802.0).abs() < 1.0, "{all}");
+    assert_eq!(set.len(), 488);
+}
+
+#[test]
+fn a_site_that_is_an_lsoa_gets_its_population_exactly() {
+    for (code, pop) in [("E01011264", 1300.0), ("E01033010", 0.0)] {
+        let a = q()
+            .atlas
+            .areas(Geography::Lsoa21)
+            .expect("l")
+            .get(code)
+            .expect("area");
+        let want = if pop > 0.0 {
+            pop
+        } else {
+            q().atlas
+                .value(Geography::Lsoa21, code, "population")
+                .expect("pop")
+        };
+        let Ok(geo::Geometry::MultiPolygon(bng)) =
+            equimap_crs::geometry_to_bng(&geo::Geometry::MultiPolygon(a.geometry.clone()))
+        else {
+            panic!("projects")
+        };
+        let got = q().zone_residents(&bng, Method::Dasymetric);
+        assert!((got - want).abs() < 0.5, "{code}: {got} vs {want}");
+    }
+}
+
+#[test]
+fn sites_that_share_a_border_never_count_a_resident_twice() {
+    // A 2 km square over central Leeds cut into four 1 km squares.
+    let (x, y) = (428_833.0, 433_079.0);
+    let whole = q().zone_residents(&square(x, y, 2000.0, 2000.0), Method::Dasymetric);
+    let parts: f64 = [(0.0, 0.0), (1000.0, 0.0), (0.0, 1000.0), (1000.0, 1000.0)]
+        .iter()
+        .map(|(dx, dy)| {
+            q().zone_residents(&square(x + dx, y + dy, 1000.0, 1000.0), Method::Dasymetric)
+        })
+        .sum();
+    assert!(whole > 1000.0, "{whole}");
+    assert!((whole - parts).abs() < 1e-6, "{whole} vs {parts}");
+}
+
+#[test]
+fn roundhay_parks_military_field_has_no_residents() {
+    let classes = truth_classes(q(), &fixture()).expect("fixture truth sites");
+    let green = &classes
+        .iter()
+        .find(|c| c.0.starts_with("parks"))
+        .expect("green")
+        .1;
+    let field = green
+        .iter()
+        .find(|s| s.name.starts_with("Military Field"))
+        .expect("Military Field is in the excerpt");
+    let old = q().zone_residents(&field.bng, Method::Areal);
+    let new = q().zone_residents(&field.bng, Method::Dasymetric);
+    // The issue's figure: 917 residents by area weighting, on a playing field.
+    assert!((old - 917.0).abs() < 1.0, "{old}");
+    assert!(new < 1.0, "{new}");
+}
+
+#[test]
+fn the_new_estimate_beats_the_old_on_every_class_of_truth_site() {
+    let classes = truth_classes(q(), &fixture()).expect("fixture truth sites");
+    for (class, sites) in &classes {
+        assert!(!sites.is_empty(), "{class}");
+        let r = measure(q(), class, sites);
+        eprintln!("{}", r.row());
+        assert!(
+            r.dasymetric.median < r.areal.median
+                || (r.areal.median < 1.0 && r.dasymetric.median < 1.0),
+            "{class}: median {} (new) vs {} (old)",
+            r.dasymetric.median,
+            r.areal.median
+        );
+        assert!(
+            r.dasymetric.worst <= r.areal.worst,
+            "{class}: worst {} (new) vs {} (old)",
+            r.dasymetric.worst,
+            r.areal.worst
+        );
+    }
+}
+
+#[test]
+fn the_report_states_its_method_and_age_bands() {
+    let body = br#"{"type":"Polygon","coordinates":[[[429333,433579],[430333,433579],[430333,434579],[429333,434579],[429333,433579]]]}"#;
+    let site = parse_site(body, None).expect("site");
+    let r = q().site_report(&site, &[400.0]).expect("report");
+    let z = &r.zones[0];
+    assert_eq!(z.residents_method, Method::Dasymetric);
+    assert_eq!(z.lsoas_placed_by_area, 0);
+    assert!(
+        r.method
+            .iter()
+            .any(|m| m.contains("dasymetric") && m.contains("docs/residents.md"))
+    );
+    assert_eq!(z.figures.age_bands.len(), 6);
+    // The bands are Census 2021 counts placed like the residents: they sum to within a few
+    // per cent of the mid-2022 residents (a year's growth and Census noise apart).
+    let bands: f64 = z.figures.age_bands.iter().map(|b| b.residents).sum();
+    assert!(
+        (bands / z.figures.residents - 1.0).abs() < 0.1,
+        "{bands} vs {}",
+        z.figures.residents
+    );
+    assert!(z.figures.age_bands[0].source.contains("Census 2021"));
+    assert!(z.indicators.iter().any(|i| i.id == "imd2025_score"));
+}
