@@ -26,6 +26,8 @@ pub struct ErrorSummary {
     pub worst: f64,
     /// Median absolute error as a share of the truth (sites with truth > 0 only).
     pub median_relative: Option<f64>,
+    /// Sum of the absolute errors: residents misplaced over the whole class.
+    pub total: f64,
 }
 
 /// One class of sites, both methods.
@@ -99,6 +101,7 @@ fn summary(errors: &[(f64, f64)]) -> ErrorSummary {
     ErrorSummary {
         median: median(&mut abs).unwrap_or(0.0),
         worst: abs.iter().copied().fold(0.0, f64::max),
+        total: abs.iter().sum(),
         median_relative: median(&mut rel),
     }
 }
