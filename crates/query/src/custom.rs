@@ -130,7 +130,7 @@ impl Query {
                 let site = parse_site(&body, None)?;
                 notes.extend(site.notes.iter().cloned());
                 let (shares, _) = self.lsoa_shares(&site.bng);
-                if shares.is_empty() {
+                if shares.is_empty() && !self.overlaps_atlas(&site.bng) {
                     return Err(QueryError::bad("the polygon does not overlap the atlas"));
                 }
                 notes.push(if self.has_resident_points() {

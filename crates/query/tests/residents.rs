@@ -198,3 +198,26 @@ fn the_report_states_its_method_and_age_bands() {
     assert!(z.figures.age_bands[0].source.contains("Census 2021"));
     assert!(z.indicators.iter().any(|i| i.id == "imd2025_score"));
 }
+
+#[test]
+fn a_site_without_homes_inside_the_atlas_is_reported_with_no_residents() {
+    // 300 m square west of the city centre (E 419148..419448, N 432934..433234): no resident
+    // point inside, but inside Leeds, so a report of zero residents, not "outside the atlas".
+    let body = br#"{"type":"Polygon","coordinates":[[[419148,432934],[419448,432934],[419448,433234],[419148,433234],[419148,432934]]]}"#;
+    let site = parse_site(body, None).expect("site");
+    let r = q()
+        .site_report(&site, &[400.0])
+        .expect("a report, not an error");
+    assert!(
+        r.zones[0].figures.residents < 1.0,
+        "{}",
+        r.zones[0].figures.residents
+    );
+    assert!(r.zones[1].figures.residents > 0.0);
+    // Outside Leeds it is still an error.
+    let far = br#"{"type":"Polygon","coordinates":[[[529148,182934],[529448,182934],[529448,183234],[529148,183234],[529148,182934]]]}"#;
+    assert!(
+        q().site_report(&parse_site(far, None).expect("site"), &[])
+            .is_err()
+    );
+}

@@ -296,7 +296,7 @@ impl Query {
                 site.bng.clone()
             };
             let (shares, fell_back) = self.lsoa_shares(&geom);
-            if b == 0.0 && shares.is_empty() {
+            if b == 0.0 && shares.is_empty() && !self.overlaps_atlas(&geom) {
                 return Err(QueryError::BadRequest(format!(
                     "the site does not overlap the atlas ({}); check the coordinates and their CRS ({})",
                     self.atlas.manifest.district_name, site.crs_how

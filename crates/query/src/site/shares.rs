@@ -99,6 +99,17 @@ impl Query {
             .sum()
     }
 
+    /// Whether a BNG zone meets any LSOA of the atlas (a zone can meet the atlas and hold no
+    /// residents: a park, an industrial estate, offices).
+    pub(crate) fn overlaps_atlas(&self, zone: &MultiPolygon<f64>) -> bool {
+        use geo::Intersects;
+        zone.bounding_rect().is_some_and(|r| {
+            self.sites
+                .candidates(r)
+                .any(|i| self.sites.lsoas[i].0.intersects(zone))
+        })
+    }
+
     /// Whether the atlas has resident points.
     pub fn has_resident_points(&self) -> bool {
         self.sites.residents.is_some()
