@@ -185,6 +185,9 @@ impl Query {
             .filter(|d| matches!(d.kind, Kind::Score | Kind::Years | Kind::Share | Kind::Count) && !d.local)
             .filter_map(|d| {
                 let col = table.column_index(&d.id)?;
+                if let Some(iv) = self.ratio_of_counts(d, table, &rows) {
+                    return Some(iv);
+                }
                 let (mut s, mut w) = (0.0, 0.0);
                 for &(r, share, pop) in &rows {
                     if let Some(v) = table.value_at(r, col) {
@@ -208,5 +211,41 @@ impl Query {
                 Some(iv)
             })
             .collect()
+    }
+
+    /// An indicator held as counts (its catalogue `counts`): numerator and denominator each
+    /// summed over the LSOA shares, then divided, so the zone's value is a ratio of counts,
+    /// never an average of rates.
+    fn ratio_of_counts(
+        &self,
+        d: &equimap_atlas::IndicatorDef,
+        table: &equimap_atlas::IndicatorTable,
+        rows: &[(usize, f64, f64)],
+    ) -> Option<IndicatorValue> {
+        let c = d.counts.as_ref()?;
+        let (nc, dc) = (
+            table.column_index(&c.numerator)?,
+            table.column_index(&c.denominator)?,
+        );
+        let (mut num, mut den) = (0.0, 0.0);
+        for &(r, share, _) in rows {
+            if let (Some(n), Some(m)) = (table.value_at(r, nc), table.value_at(r, dc)) {
+                num += n * share;
+                den += m * share;
+            }
+        }
+        let scale = if d.unit.starts_with('%') || d.unit.contains("percent") {
+            100.0
+        } else {
+            1.0
+        };
+        let value = (den > 0.0).then(|| scale * num / den);
+        let mut iv = indicator_value(&self.atlas, d, Geography::Lsoa21, value)?;
+        iv.estimate = true;
+        iv.method = format!(
+            "{} over {}, each summed over the LSOA 2021 areas covered times their share of residents",
+            c.numerator_label, c.denominator_label
+        );
+        Some(iv)
     }
 }
