@@ -383,6 +383,16 @@ describe('equimap web map', { timeout: 1200000 }, () => {
     api.zones.forEach((z, i) => assert.ok(shownMatches(residentsRow[i], z.residents), `residents ${residentsRow[i]} vs ${z.residents}`));
     const imdRow = await page.locator('.site-result table.data').first().locator('tbody tr').nth(2).locator('td').allInnerTexts();
     api.zones.forEach((z, i) => assert.ok(shownMatches(imdRow[i], z.imd2025_score), `IMD ${imdRow[i]} vs ${z.imd2025_score}`));
+    // Age bands and the residents method note, as the API gives them.
+    const ageRows = page.locator('.site-result table[data-site="age-bands"] tbody tr');
+    assert.equal(await ageRows.count(), api.zones[0].age_bands.length);
+    assert.equal(api.zones[0].age_bands.length, 6);
+    const under16 = await ageRows.nth(0).locator('td').allInnerTexts();
+    api.zones.forEach((z, i) => assert.ok(shownMatches(under16[i], z.age_bands[0].residents), `age 0-15 ${under16[i]} vs ${z.age_bands[0].residents}`));
+    assert.match(await page.locator('.site-result table[data-site="age-bands"] caption').innerText(), /Census 2021/);
+    assert.equal(api.zones[0].residents_method, 'dasymetric');
+    assert.match(await page.locator('[data-site="residents-method"]').innerText(), /placed where they live/);
+    assert.ok(api.method.some((m) => /dasymetric/.test(m)));
     const ringFeatures = await page.evaluate(() => window.__equimap.map.querySourceFeatures('site').filter((f) => f.properties.kind === 'zone').map((f) => f.properties.zone));
     for (const z of api.zones) assert.ok(ringFeatures.includes(z.label), `ring ${z.label} on the map`);
     assert.ok(await page.locator('.site-result svg.stack').count());
@@ -393,10 +403,14 @@ describe('equimap web map', { timeout: 1200000 }, () => {
     assert.equal(csvDl.suggestedFilename(), 'site-report.csv');
     assert.match(csv, /^# Contains OS data/);
     assert.match(csv, /zone,buffer_m,measure,value,unit/);
+    assert.match(csv, /^# method: Residents are placed where they live/m);
+    assert.match(csv, /residents aged 0-15 \(estimate; /);
     const [gjDl] = await Promise.all([page.waitForEvent('download'), page.click('[data-site="geojson"]')]);
     const gj = JSON.parse(readFileSync(await gjDl.path(), 'utf8'));
     assert.equal(gj.type, 'FeatureCollection');
     assert.equal(gj.features.filter((f) => f.properties.kind === 'zone').length, 3);
+    assert.ok(gj.method.some((m) => /dasymetric/.test(m)));
+    assert.equal(gj.features.find((f) => f.properties.kind === 'zone').properties.age_bands.length, 6);
     // print view
     await page.evaluate(() => (window.__equimapNoPrintDialog = true));
     await page.click('[data-site="print"]');

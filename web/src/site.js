@@ -31,7 +31,7 @@ export class SiteTool {
     ).join('');
     return `<article class="site">
       <h2 id="panel-title" tabindex="-1">Site report</h2>
-      <p>Who lives in and around a site: residents by deprivation decile, IMD score, life expectancy and GP practices, for the site and buffer rings around it.</p>
+      <p>Who lives in and around a site: residents by age and deprivation decile, IMD score, life expectancy and GP practices, for the site and buffer rings around it.</p>
       <section aria-labelledby="site-input-h" class="no-print">
         <h3 id="site-input-h">1. The site</h3>
         <div class="actions">
@@ -306,6 +306,19 @@ export class SiteTool {
       <thead><tr><th scope="col">Measure</th>${zones.map((z) => `<th scope="col" class="num">${esc(z.label)}</th>`).join('')}</tr></thead>
       <tbody>${rows.map(([label, f]) => `<tr><th scope="row">${esc(label)}</th>${zones.map((z) => `<td class="num">${esc(f(z))}</td>`).join('')}</tr>`).join('')}</tbody>
     </table></div>`;
+    const bands = zones[0]?.age_bands || [];
+    const ageTable = bands.length
+      ? `<div class="table-wrap" role="region" aria-label="Residents by age band" tabindex="0"><table class="data" data-site="age-bands">
+      <caption>Residents by age band (estimate; ${esc(bands[0].source)})</caption>
+      <thead><tr><th scope="col">Age</th>${zones.map((z) => `<th scope="col" class="num">${esc(z.label)}</th>`).join('')}</tr></thead>
+      <tbody>${bands.map((b, i) => `<tr><th scope="row">${esc(b.label.replace(/^Residents aged /, ''))}</th>${zones.map((z) => `<td class="num">${esc(formatInt(z.age_bands?.[i]?.residents))}</td>`).join('')}</tr>`).join('')}</tbody>
+    </table></div>`
+      : '';
+    const placed = zones.some((z) => z.residents_method === 'dasymetric')
+      ? 'Residents are placed where they live: Output Area populations (mid-2022) on mapped residential land, or at the Output Area’s population-weighted centroid where none is mapped.'
+      : 'Residents are spread evenly over each LSOA’s area (parks and industrial land included): this atlas has no Output Area data.';
+    const fellBack = Math.max(0, ...zones.map((z) => z.lsoas_placed_by_area || 0));
+    const methodNote = `<p class="small" data-site="residents-method">${esc(placed)}${fellBack ? ` ${fellBack} LSOA(s) without Output Area data are placed by area.` : ''} See Method below.</p>`;
     const comps = (r.comparisons || [])
       .map(
         (c) => `<tr><th scope="row">${esc(c.label)}</th><td class="num">${esc(fmtRef(c.district?.value, c.unit))}</td><td class="num">${esc(fmtRef(c.england?.value, c.unit))}</td></tr>`,
@@ -326,7 +339,7 @@ export class SiteTool {
       .map((l) => `<tr><th scope="row">${esc(l.name)} <small>${esc(l.code)}</small></th><td class="num">${formatPct(l.share, 0)}</td><td class="num">${formatInt(l.residents)}</td><td class="num">${isNum(l.imd2025_decile) ? l.imd2025_decile : '–'}</td></tr>`)
       .join('');
     const lsoaTable = lsoaRows
-      ? `<details class="lsoas"><summary>LSOAs touched by “${esc(zones[zones.length - 1].label)}”</summary><div class="table-wrap" role="region" aria-label="LSOAs in the largest zone" tabindex="0"><table class="data"><caption class="sr-only">LSOAs in the largest zone</caption><thead><tr><th scope="col">LSOA</th><th scope="col" class="num">Share of its area inside</th><th scope="col" class="num">Residents inside</th><th scope="col" class="num">IMD decile</th></tr></thead><tbody>${lsoaRows}</tbody></table></div></details>`
+      ? `<details class="lsoas"><summary>LSOAs touched by “${esc(zones[zones.length - 1].label)}”</summary><div class="table-wrap" role="region" aria-label="LSOAs in the largest zone" tabindex="0"><table class="data"><caption class="sr-only">LSOAs in the largest zone</caption><thead><tr><th scope="col">LSOA</th><th scope="col" class="num">Share of its residents inside</th><th scope="col" class="num">Residents inside</th><th scope="col" class="num">IMD decile</th></tr></thead><tbody>${lsoaRows}</tbody></table></div></details>`
       : '';
     const notes = (r.notes || []).map((n) => `<li>${esc(n)}</li>`).join('');
     const method = (r.method || []).map((n) => `<li>${esc(n)}</li>`).join('');
@@ -342,6 +355,8 @@ export class SiteTool {
       <img class="print-map" alt="Map of the site and its buffer rings">
       ${notes ? `<ul class="notes">${notes}</ul>` : ''}
       ${zoneTable}
+      ${methodNote}
+      ${ageTable}
       <h4>Residents by national IMD 2025 decile</h4>
       ${decileStack(zones)}
       ${compTable}

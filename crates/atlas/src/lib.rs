@@ -26,6 +26,7 @@ mod error;
 mod fgb;
 mod geography;
 mod manifest;
+mod residents;
 mod table;
 mod trends;
 
@@ -40,6 +41,9 @@ pub use fgb::{FgbRow, read_fgb, write_area_fgb};
 pub use flatgeobuf::GeometryType;
 pub use geography::Geography;
 pub use manifest::{LayerRecord, Manifest, SourceRecord};
+pub use residents::{
+    OaResidents, Placement, RESIDENTS_OA_FILE, RESIDENTS_POINTS_FILE, ResidentLayer, ResidentPoint,
+};
 pub use table::{IndicatorTable, format_number};
 pub use trends::{TrendDef, TrendRow, Trends};
 

@@ -20,6 +20,7 @@ mod indicators;
 mod membership;
 mod read;
 mod reference_layers;
+mod residents;
 pub mod sources;
 mod trends;
 
@@ -99,7 +100,7 @@ impl std::fmt::Display for Summary {
     }
 }
 
-const STEPS: u64 = 9;
+const STEPS: u64 = 10;
 
 fn progress(enabled: bool) -> ProgressBar {
     let pb = if enabled {
@@ -170,6 +171,7 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     let mut b = indicators::Builder::new(sel.code(), &m.name);
     pb.set_message("Population");
     let pops = indicators::population(&mut log, &m, &mut b)?;
+    indicators::age_bands(&mut log, &m, &mut b)?;
     pb.inc(1);
     pb.set_message("IoD2025");
     indicators::iod2025(
@@ -209,6 +211,8 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
             None
         }
     };
+    pb.set_message("Placing residents");
+    let placed = residents::build(&mut log, &built[&Geography::Lsoa21].areas, &pops.lsoa21)?;
     pb.inc(1);
 
     pb.set_message("District trends");
@@ -285,6 +289,14 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     let mut reference_layers = reference_layers::build(&mut log, &m, dir, &districts)?;
     if let Some(out) = &green {
         reference_layers.extend(greenspace::write_layers(dir, out)?);
+    }
+    match placed {
+        residents::Outcome::Built(layer) => {
+            layer.write(dir)?;
+            notes.extend(residents::summary(&layer));
+            reference_layers.insert("residents".to_owned(), residents::record(&layer));
+        }
+        residents::Outcome::Skipped(why) => notes.push(why),
     }
     pb.inc(1);
 

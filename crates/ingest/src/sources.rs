@@ -168,6 +168,13 @@ pub const PLACES: &str = "places_leeds/leeds_places_gazetteer.csv";
 /// NHS ODS GP practices with registered patients.
 pub const GP_PRACTICES: &str = "health_poi_leeds/gp_practices_leeds_ods_2025-09.csv";
 
+/// ONS mid-2022 population of each Leeds Output Area 2021 (docs/residents.md).
+pub const OA_POPULATION: &str = "population_oa21_leeds/oa21_population_mid2022_leeds.csv";
+/// ONS Output Area 2021 population-weighted centroids (Leeds), with each OA's LSOA.
+pub const OA_CENTROIDS: &str = "oa21_pwc_leeds/oa21_pwc_leeds.csv";
+/// OpenStreetMap urban land use; its residential class places residents.
+pub const LANDUSE: &str = "basemap_osm_leeds/landuse_urban_leeds_jul2023.geojson";
+
 /// OpenStreetMap basemap context layers: id, path, vintage.
 pub const BASEMAP: [(&str, &str, &str); 5] = [
     (

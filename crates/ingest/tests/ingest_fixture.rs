@@ -318,3 +318,57 @@ fn census_health_and_fuel_poverty_sum_counts() {
         }
     }
 }
+
+#[test]
+fn residents_are_placed_on_residential_land_inside_their_lsoa() {
+    use geo::Intersects;
+    let (_t, atlas) = build();
+    let layer = equimap_atlas::ResidentLayer::read(&atlas.dir)
+        .expect("reads")
+        .expect("the excerpt holds the Output Area files, so the layer is built");
+    // The 69 Output Areas of the excerpt's 13 LSOAs (oa21_pwc_leeds).
+    assert_eq!(layer.oas.len(), 69);
+    assert_eq!(
+        atlas.manifest.reference_layers["residents"].count,
+        layer.points.len()
+    );
+    // Each LSOA's points hold exactly its mid-2022 population (IoD2025 File 6).
+    let residents = layer.residents();
+    let mut by_lsoa = std::collections::BTreeMap::<&str, f64>::new();
+    for (p, r) in layer.points.iter().zip(&residents) {
+        *by_lsoa
+            .entry(layer.oas[p.oa as usize].lsoa21.as_str())
+            .or_default() += r;
+    }
+    assert_eq!(by_lsoa.len(), 13);
+    for (code, sum) in &by_lsoa {
+        let pop = atlas
+            .value(Geography::Lsoa21, code, "population")
+            .expect("pop");
+        assert!((sum - pop).abs() < 1e-6, "{code}: {sum} vs {pop}");
+    }
+    assert!((by_lsoa["E01011264"] - 1300.0).abs() < 1e-6);
+    // Every point lies inside its own LSOA.
+    let set = atlas.areas(Geography::Lsoa21).expect("lsoa21");
+    for p in layer.points.iter().step_by(7) {
+        let code = &layer.oas[p.oa as usize].lsoa21;
+        let Ok(geo::Geometry::MultiPolygon(bng)) = equimap_crs::geometry_to_bng(
+            &geo::Geometry::MultiPolygon(set.get(code).expect("lsoa").geometry.clone()),
+        ) else {
+            panic!("projects")
+        };
+        assert!(
+            bng.intersects(&geo::Point::new(p.e, p.n)),
+            "{code}: {} {}",
+            p.e,
+            p.n
+        );
+    }
+    // Most Output Areas have a residential polygon under their centroid; some do not.
+    let centroid = layer
+        .oas
+        .iter()
+        .filter(|o| o.placed == equimap_atlas::Placement::Centroid)
+        .count();
+    assert!(centroid > 0 && centroid < 69 / 3, "{centroid}");
+}

@@ -129,11 +129,15 @@ impl Query {
                 let body = serde_json::to_vec(geom).map_err(|e| QueryError::bad(e.to_string()))?;
                 let site = parse_site(&body, None)?;
                 notes.extend(site.notes.iter().cloned());
-                let shares = self.lsoa_shares(&site.bng);
-                if shares.is_empty() {
+                let (shares, _) = self.lsoa_shares(&site.bng);
+                if shares.is_empty() && !self.overlaps_atlas(&site.bng) {
                     return Err(QueryError::bad("the polygon does not overlap the atlas"));
                 }
-                notes.push("Residents are apportioned by the share of each LSOA's area inside the polygon.".to_owned());
+                notes.push(if self.has_resident_points() {
+                    "Residents are placed where they live: Output Area populations on residential land (docs/residents.md); each LSOA's share is the share of its residents inside the polygon.".to_owned()
+                } else {
+                    "Residents are apportioned by the share of each LSOA's area inside the polygon.".to_owned()
+                });
                 (shares, Vec::new(), format!("a polygon ({})", site.crs_how))
             }
             _ => {
@@ -159,24 +163,34 @@ impl Query {
     }
 
     /// LSOA 2021 indicators aggregated over shares: counts summed, the rest resident-weighted.
-    fn aggregate_indicators(&self, shares: &[(usize, f64)]) -> Vec<IndicatorValue> {
+    /// Rows and columns are looked up once, not per value (a site report does this per zone).
+    pub(crate) fn aggregate_indicators(&self, shares: &[(usize, f64)]) -> Vec<IndicatorValue> {
         let g = Geography::Lsoa21;
-        let Some(set) = self.atlas.areas(g) else {
+        let (Some(set), Some(table)) = (self.atlas.areas(g), self.atlas.tables.get(&g)) else {
             return Vec::new();
         };
+        let pop_col = table.column_index("population");
+        // (row, share, residents of the share) for each LSOA with a row.
+        let rows: Vec<(usize, f64, f64)> = shares
+            .iter()
+            .filter_map(|&(i, share)| {
+                let r = table.row_index(&set.areas[i].code)?;
+                let pop = pop_col.and_then(|c| table.value_at(r, c)).unwrap_or(0.0);
+                Some((r, share, pop * share))
+            })
+            .collect();
         self.atlas
             .catalogue
             .at(g)
             .filter(|d| matches!(d.kind, Kind::Score | Kind::Years | Kind::Share | Kind::Count) && !d.local)
             .filter_map(|d| {
-                if d.counts.is_some() {
-                    return self.aggregate_counts(d, shares);
+                let col = table.column_index(&d.id)?;
+                if let Some(iv) = self.ratio_of_counts(d, table, &rows) {
+                    return Some(iv);
                 }
                 let (mut s, mut w) = (0.0, 0.0);
-                for &(i, share) in shares {
-                    let code = &set.areas[i].code;
-                    let pop = self.atlas.value(g, code, "population").unwrap_or(0.0) * share;
-                    if let Some(v) = self.atlas.value(g, code, &d.id) {
+                for &(r, share, pop) in &rows {
+                    if let Some(v) = table.value_at(r, col) {
                         if d.kind == Kind::Count {
                             s += v * share;
                             w = 1.0;
@@ -190,7 +204,7 @@ impl Query {
                 let mut iv = indicator_value(&self.atlas, d, g, value)?;
                 iv.estimate = true;
                 iv.method = if d.kind == Kind::Count {
-                    "Sum over the LSOA 2021 areas covered, apportioned by area share".to_owned()
+                    "Sum over the LSOA 2021 areas covered, each times its share of residents".to_owned()
                 } else {
                     format!("Mean of the LSOA 2021 values weighted by estimated residents; at LSOA level: {}", iv.method)
                 };
@@ -199,26 +213,35 @@ impl Query {
             .collect()
     }
 
-    /// An indicator held as counts over shares of LSOA 2021 areas: numerators and denominators
-    /// summed (apportioned by area share), never shares averaged.
-    fn aggregate_counts(
+    /// An indicator held as counts (its catalogue `counts`): numerator and denominator each
+    /// summed over the LSOA shares, then divided, so the zone's value is a ratio of counts,
+    /// never an average of rates.
+    fn ratio_of_counts(
         &self,
-        d: &IndicatorDef,
-        shares: &[(usize, f64)],
+        d: &equimap_atlas::IndicatorDef,
+        table: &equimap_atlas::IndicatorTable,
+        rows: &[(usize, f64, f64)],
     ) -> Option<IndicatorValue> {
-        let g = Geography::Lsoa21;
-        let set = self.atlas.areas(g)?;
+        let c = d.counts.as_ref()?;
+        let (nc, dc) = (
+            table.column_index(&c.numerator)?,
+            table.column_index(&c.denominator)?,
+        );
         let (mut num, mut den) = (0.0, 0.0);
-        for &(i, share) in shares {
-            if let Some((n, dd)) = self.atlas.counts(g, &set.areas[i].code, d) {
+        for &(r, share, _) in rows {
+            if let (Some(n), Some(m)) = (table.value_at(r, nc), table.value_at(r, dc)) {
                 num += n * share;
-                den += dd * share;
+                den += m * share;
             }
         }
         let counts = (den > 0.0).then_some((num, den));
+        let g = Geography::Lsoa21;
         let mut iv = indicator_value(&self.atlas, d, g, counts.map(|(n, dd)| n / dd))?;
         iv.estimate = true;
-        "Sum of the numerators over the sum of the denominators of the LSOA 2021 areas covered, each apportioned by the share of its area inside".clone_into(&mut iv.method);
+        iv.method = format!(
+            "{} over {}, each summed over the LSOA 2021 areas covered times their share of residents",
+            c.numerator_label, c.denominator_label
+        );
         add_statistics(&mut iv, &self.atlas, d, g, counts, None);
         Some(iv)
     }

@@ -5,9 +5,14 @@
 
 mod input;
 mod report;
+mod residents;
+mod shares;
+pub mod validate;
 
 pub use input::{ParsedSite, parse_buffers, parse_site};
-pub use report::{LsoaShare, SiteReport, Zone, ZoneFigures};
+pub use report::{AgeBand, LsoaShare, SiteReport, Zone, ZoneFigures};
+pub use residents::ResidentIndex;
+pub use shares::Method;
 
 use equimap_atlas::{Atlas, Geography};
 use equimap_crs::Crs;
@@ -34,6 +39,8 @@ pub struct SiteIndex {
     pub gp_points: Vec<geo::Point<f64>>,
     /// LSOAs outside the OSTN15 grid, left out of site reports.
     pub unprojected: Vec<String>,
+    /// Resident points (docs/residents.md), when the atlas has them.
+    pub residents: Option<ResidentIndex>,
 }
 
 impl SiteIndex {
@@ -64,11 +71,17 @@ impl SiteIndex {
                 lsoas.push((mp, area));
             }
         }
+        let layer =
+            equimap_atlas::ResidentLayer::read(&atlas.dir).map_err(|e| QueryError::Atlas {
+                path: atlas.dir.join(equimap_atlas::RESIDENTS_OA_FILE),
+                message: e.to_string(),
+            })?;
         Ok(Self {
             lsoas,
             tree: RTree::bulk_load(entries),
             gp_points: Vec::new(),
             unprojected,
+            residents: layer.and_then(|l| ResidentIndex::new(atlas, &l)),
         })
     }
 

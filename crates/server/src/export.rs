@@ -12,6 +12,7 @@ pub fn site_csv(r: &SiteReport) -> String {
     let mut comments = r.attribution.clone();
     comments.push(format!("input CRS {}, {}", r.input_crs, r.crs_detection));
     comments.extend(r.notes.iter().map(|n| format!("note: {n}")));
+    comments.extend(r.method.iter().map(|m| format!("method: {m}")));
     let mut rows = vec![header(&[
         "zone",
         "buffer_m",
@@ -28,6 +29,7 @@ pub fn site_csv(r: &SiteReport) -> String {
     lsoa_rows(r, &mut rows);
     rows.push(Vec::new());
     gp_rows(r, &mut rows);
+    indicator_rows(r, &mut rows);
     write(&comments, &rows)
 }
 
@@ -43,20 +45,29 @@ fn measures(z: &Zone) -> Vec<Measure<'static>> {
     let mut m = vec![
         Measure("area".to_owned(), Some(z.area_ha), "hectares", 2, None),
         Measure(
-            "residents (estimate)".to_owned(),
+            format!("residents (estimate, {} method)", z.residents_method.id()),
             Some(f.residents),
             "persons",
             0,
             None,
         ),
-        Measure(
-            "IMD 2025 score (resident-weighted)".to_owned(),
-            f.imd2025_score,
-            "score",
-            3,
-            Some("imd2025_score"),
-        ),
     ];
+    m.extend(f.age_bands.iter().map(|b| {
+        Measure(
+            format!("{} (estimate; {})", b.label.to_lowercase(), b.source),
+            Some(b.residents),
+            "persons",
+            0,
+            None,
+        )
+    }));
+    m.push(Measure(
+        "IMD 2025 score (resident-weighted)".to_owned(),
+        f.imd2025_score,
+        "score",
+        3,
+        Some("imd2025_score"),
+    ));
     m.extend(f.residents_by_decile.iter().enumerate().map(|(i, v)| {
         Measure(
             format!("residents in IMD 2025 decile {}", i + 1),
@@ -134,7 +145,7 @@ fn lsoa_rows(r: &SiteReport, rows: &mut Vec<Vec<String>>) {
         "zone",
         "lsoa21_code",
         "lsoa21_name",
-        "share_of_lsoa_area",
+        "share_of_lsoa_residents",
         "residents_estimate",
         "imd2025_decile",
         "imd2025_score",
@@ -171,6 +182,38 @@ fn gp_rows(r: &SiteReport, rows: &mut Vec<Vec<String>>) {
     }
 }
 
+/// The zone indicators as a table of their own: zone, id, label, value, unit, period, method,
+/// district and England values.
+fn indicator_rows(r: &SiteReport, rows: &mut Vec<Vec<String>>) {
+    rows.push(Vec::new());
+    rows.push(header(&[
+        "zone",
+        "indicator",
+        "label",
+        "value",
+        "unit",
+        "period",
+        "method",
+        "district_value",
+        "england_value",
+    ]));
+    for z in &r.zones {
+        for i in &z.indicators {
+            rows.push(vec![
+                text(&z.label),
+                text(&i.id),
+                text(&i.label),
+                number(i.value, i.decimals),
+                text(&i.unit),
+                text(&i.period),
+                text(&i.method),
+                number(i.district.as_ref().and_then(|d| d.value), i.decimals),
+                number(i.england.as_ref().and_then(|d| d.value), i.decimals),
+            ]);
+        }
+    }
+}
+
 /// The zones and the LSOAs they touch as a GeoJSON FeatureCollection (WGS84).
 pub fn site_geojson(q: &Query, r: &SiteReport) -> Value {
     let mut features = Vec::new();
@@ -183,6 +226,12 @@ pub fn site_geojson(q: &Query, r: &SiteReport) -> Value {
                 "residents": z.figures.residents, "imd2025_score": z.figures.imd2025_score,
                 "share_decile1": z.figures.share_decile1, "share_decile12": z.figures.share_decile12,
                 "le_female": z.figures.le_female, "le_male": z.figures.le_male,
+                "residents_method": z.residents_method, "lsoas_placed_by_area": z.lsoas_placed_by_area,
+                "residents_by_decile": z.figures.residents_by_decile,
+                "residents_decile1": z.figures.residents_decile1, "residents_decile12": z.figures.residents_decile12,
+                "age_bands": z.figures.age_bands, "greenspace": z.figures.greenspace,
+                "indicators": z.indicators.iter().map(|i| json!({"id": i.id, "label": i.label, "value": i.value, "unit": i.unit, "period": i.period, "method": i.method, "district": i.district.as_ref().and_then(|d| d.value), "england": i.england.as_ref().and_then(|d| d.value)})).collect::<Vec<_>>(),
+                "gp_practices_within": z.gp_practices_within, "gp_patients_within": z.gp_patients_within,
             }
         }));
     }
@@ -196,7 +245,7 @@ pub fn site_geojson(q: &Query, r: &SiteReport) -> Value {
             }));
         }
     }
-    json!({ "type": "FeatureCollection", "features": features, "attribution": r.attribution, "notes": r.notes, "input_crs": r.input_crs })
+    json!({ "type": "FeatureCollection", "features": features, "attribution": r.attribution, "notes": r.notes, "method": r.method, "input_crs": r.input_crs, "crs_detection": r.crs_detection, "nearest_gp_practices": r.nearest_gp_practices, "comparisons": r.comparisons })
 }
 
 /// An area profile in long form: one row per indicator.

@@ -3,6 +3,7 @@
 //! Each source module adds its indicators through [`Builder`], which keeps values in sorted
 //! maps so that the tables come out in the same order on every run.
 
+mod age;
 mod census_health;
 mod counts;
 mod imd;
@@ -17,6 +18,7 @@ use equimap_atlas::{
     Polarity, ReferenceValue, References,
 };
 
+pub use age::age_bands;
 pub use census_health::{census_health, fuel_poverty};
 pub use imd::{iod2019, iod2025};
 pub use imd_change::imd_change;

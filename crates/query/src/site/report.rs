@@ -1,10 +1,10 @@
 //! The figures of a site report, for the site and each buffer zone.
 
 use equimap_atlas::{ENGLAND_CODE, Geography};
-use geo::{Area, BooleanOps, BoundingRect, Buffer, Distance, Euclidean, Intersects, MultiPolygon};
+use geo::{Area, Buffer, Distance, Euclidean, Intersects, MultiPolygon};
 use serde::Serialize;
 
-use super::ParsedSite;
+use super::{Method, ParsedSite};
 use crate::profile::{RefOut, reference};
 use crate::{NearbyService, Query, QueryError};
 
@@ -15,7 +15,8 @@ pub struct LsoaShare {
     pub code: String,
     /// Name.
     pub name: String,
-    /// Share of the LSOA's area inside the zone (0–1).
+    /// Share of the LSOA's residents placed inside the zone (0–1): from the resident points
+    /// where the atlas has them, else the share of the LSOA's area.
     pub share: f64,
     /// Estimated residents inside the zone: share × LSOA population.
     pub residents: f64,
@@ -46,10 +47,36 @@ pub struct ZoneFigures {
     pub le_female: Option<f64>,
     /// Male life expectancy estimate, years.
     pub le_male: Option<f64>,
+    /// Residents by broad age band (Census 2021 counts placed like the residents); empty when
+    /// the atlas has no age bands.
+    pub age_bands: Vec<AgeBand>,
     /// Green-space access figures (ids `greenspace_*` and `private_outdoor_space_share`),
     /// resident-weighted means of the LSOA values; absent when the atlas has none.
     pub greenspace: std::collections::BTreeMap<String, f64>,
 }
+
+/// Residents of one age band in a zone.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgeBand {
+    /// Indicator id, e.g. `age_0_15`.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Estimated residents in the band inside the zone.
+    pub residents: f64,
+    /// The band's source and period.
+    pub source: String,
+}
+
+/// The age bands, in order.
+pub const AGE_BANDS: [&str; 6] = [
+    "age_0_15",
+    "age_16_24",
+    "age_25_34",
+    "age_35_49",
+    "age_50_64",
+    "age_65_plus",
+];
 
 /// The site itself or a buffer zone around it.
 #[derive(Debug, Clone, Serialize)]
@@ -63,6 +90,15 @@ pub struct Zone {
     /// The figures.
     #[serde(flatten)]
     pub figures: ZoneFigures,
+    /// How residents were placed: `dasymetric` (Output Areas on residential land) or `areal`
+    /// (LSOA populations spread evenly over their area).
+    pub residents_method: Method,
+    /// LSOAs whose residents were placed by area because the atlas has no resident points
+    /// for them.
+    pub lsoas_placed_by_area: usize,
+    /// Indicators of the zone: counts summed over the LSOAs' shares, other values weighted by
+    /// the residents placed in the zone (all estimates).
+    pub indicators: Vec<crate::IndicatorValue>,
     /// GP practices inside the zone and their registered patients.
     pub gp_practices_within: usize,
     /// Registered patients of those practices.
@@ -122,27 +158,6 @@ const COMPARED: [&str; 8] = [
 ];
 
 impl Query {
-    /// Shares of LSOA 2021 areas inside a BNG polygon.
-    pub(crate) fn lsoa_shares(&self, zone: &MultiPolygon<f64>) -> Vec<(usize, f64)> {
-        let Some(r) = zone.bounding_rect() else {
-            return Vec::new();
-        };
-        let mut out: Vec<(usize, f64)> = self
-            .sites
-            .candidates(r)
-            .filter_map(|i| {
-                let (poly, area) = &self.sites.lsoas[i];
-                if *area <= 0.0 {
-                    return None;
-                }
-                let share = (zone.intersection(poly).unsigned_area() / area).clamp(0.0, 1.0);
-                (share > 1e-9).then_some((i, share))
-            })
-            .collect();
-        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        out
-    }
-
     /// Summary figures over LSOA shares, apportioning each LSOA's residents by area.
     pub(crate) fn figures(&self, shares: &[(usize, f64)]) -> (ZoneFigures, Vec<LsoaShare>) {
         let Some(set) = self.atlas.areas(Geography::Lsoa21) else {
@@ -197,11 +212,37 @@ impl Query {
         f.le_female = (lef.1 > 0.0).then(|| round(lef.0 / lef.1, 2));
         f.le_male = (lem.1 > 0.0).then(|| round(lem.0 / lem.1, 2));
         f.greenspace = self.greenspace_figures(shares);
+        f.age_bands = self.age_bands(shares);
         for r in &mut f.residents_by_decile {
             *r = round(*r, 0);
         }
         f.residents = round(f.residents, 0);
         (f, rows)
+    }
+
+    /// Age bands held for LSOA 2021, each LSOA's count times its share.
+    fn age_bands(&self, shares: &[(usize, f64)]) -> Vec<AgeBand> {
+        let g = Geography::Lsoa21;
+        let Some(set) = self.atlas.areas(g) else {
+            return Vec::new();
+        };
+        AGE_BANDS
+            .iter()
+            .filter_map(|id| {
+                let d = self.atlas.catalogue.get(id)?;
+                let lvl = d.levels.iter().find(|l| l.geography == g)?;
+                let residents: f64 = shares
+                    .iter()
+                    .map(|&(i, s)| s * self.atlas.value(g, &set.areas[i].code, id).unwrap_or(0.0))
+                    .sum();
+                Some(AgeBand {
+                    id: (*id).to_owned(),
+                    label: d.label.clone(),
+                    residents: round(residents, 0),
+                    source: format!("{}, {}", d.source, lvl.period),
+                })
+            })
+            .collect()
     }
 
     /// Green-space indicators held for LSOA 2021, weighted by the residents of each share.
@@ -254,14 +295,15 @@ impl Query {
             } else {
                 site.bng.clone()
             };
-            let shares = self.lsoa_shares(&geom);
-            if b == 0.0 && shares.is_empty() {
+            let (shares, fell_back) = self.lsoa_shares(&geom);
+            if b == 0.0 && shares.is_empty() && !self.overlaps_atlas(&geom) {
                 return Err(QueryError::BadRequest(format!(
                     "the site does not overlap the atlas ({}); check the coordinates and their CRS ({})",
                     self.atlas.manifest.district_name, site.crs_how
                 )));
             }
             let (figures, lsoas) = self.figures(&shares);
+            let indicators = self.aggregate_indicators(&shares);
             let inside: Vec<usize> = gp_pts
                 .iter()
                 .enumerate()
@@ -277,6 +319,13 @@ impl Query {
                 buffer_m: b,
                 area_ha: round(geom.unsigned_area() / 10_000.0, 2),
                 figures,
+                residents_method: if self.has_resident_points() {
+                    Method::Dasymetric
+                } else {
+                    Method::Areal
+                },
+                lsoas_placed_by_area: fell_back,
+                indicators,
                 gp_practices_within: inside.len(),
                 gp_patients_within: inside
                     .iter()
@@ -323,6 +372,7 @@ impl Query {
                 })
             })
             .collect();
+        let residents_note = self.residents_method_note(&zones);
         Ok(SiteReport {
             input_crs: format!("EPSG:{}", site.crs.epsg()),
             crs_detection: site.crs_how.clone(),
@@ -333,7 +383,9 @@ impl Query {
             method: vec![
                 "All measurement is in British National Grid metres (OSTN15), not degrees.".to_owned(),
                 "Buffer zones are cumulative: \"site + 400 m\" is everything within 400 m of the site, the site included.".to_owned(),
-                "Residents are estimated by area weighting: each LSOA 2021's population (IoD2025 mid-2022 denominators) times the share of its area inside the zone. This assumes residents are spread evenly within each LSOA.".to_owned(),
+                residents_note,
+                "Residents by age band are Census 2021 (21 March 2021) counts per LSOA 2021, placed in the zone with the same share of each LSOA as its residents; the bands are a year older than the mid-2022 residents and carry Census disclosure noise of a few people per LSOA.".to_owned(),
+                "Zone indicators: counts are summed over the LSOA shares; rates, scores and years are the LSOA values weighted by the residents placed in the zone, so they are estimates for the zone.".to_owned(),
                 "The IMD score is the resident-weighted mean of the touched LSOAs' IMD 2025 scores; residents by decile use each LSOA's national IMD 2025 decile (1 = most deprived 10% in England).".to_owned(),
                 "Life expectancy is an estimate: LSOA values are themselves made from 2011 MSOA figures for 2016-20 (ONS), weighted by residents.".to_owned(),
                 "Green-space access figures are resident-weighted means of the LSOA values, which are measured from Output Area centroids by straight-line distance (docs/greenspace.md); walking distance is longer.".to_owned(),
@@ -341,6 +393,47 @@ impl Query {
             ],
             attribution: self.atlas.manifest.attribution.clone(),
         })
+    }
+}
+
+impl Query {
+    /// The method note on residents: which method placed them, and any fallback.
+    fn residents_method_note(&self, zones: &[Zone]) -> String {
+        let Some(ix) = self.sites.residents.as_ref() else {
+            return format!(
+                "Residents are estimated by area weighting: each LSOA 2021's population ({}) times the share of its area inside the zone, assuming residents are spread evenly over each LSOA, parks and industrial land included. Output Area populations, which place residents where they live (docs/residents.md), are not available for this atlas ({}).",
+                self.population_period(),
+                self.atlas.manifest.district_name
+            );
+        };
+        let fell_back = zones
+            .iter()
+            .map(|z| z.lsoas_placed_by_area)
+            .max()
+            .unwrap_or(0);
+        let mut note = format!(
+            "Residents are placed where they live (dasymetric method, docs/residents.md): each Output Area 2021's mid-2022 population is spread over the OpenStreetMap residential land nearest its population-weighted centroid within its LSOA ({} Output Areas), or kept at that centroid where it lies off mapped residential land ({} Output Areas, mostly city-centre flats). A zone's residents are those of the {} points (50 m grid pieces of residential land) inside it; each LSOA's points sum to its population ({}).",
+            ix.placed.0,
+            ix.placed.1,
+            ix.counts.1,
+            self.population_period()
+        );
+        if fell_back > 0 {
+            use std::fmt::Write;
+            let _ = write!(
+                note,
+                " {fell_back} LSOA(s) in a zone have no Output Area data and are placed by area weighting."
+            );
+        }
+        note
+    }
+
+    fn population_period(&self) -> String {
+        self.atlas
+            .catalogue
+            .get("population")
+            .and_then(|d| d.levels.iter().find(|l| l.geography == Geography::Lsoa21))
+            .map_or_else(String::new, |l| format!("{}, {}", l.method, l.period))
     }
 }
 

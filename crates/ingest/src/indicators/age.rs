@@ -1,0 +1,96 @@
+//! Residents by broad age band: Census 2021 usual residents per LSOA 2021 in six bands, the
+//! age profile of the planner's site report.
+
+use std::collections::BTreeMap;
+
+use equimap_atlas::{Geography, Kind, Polarity};
+
+use super::{Builder, Meta, RefVal, aggregate_count, level, parent_map};
+use crate::error::Result;
+use crate::membership::Membership;
+use crate::read::SourceLog;
+use crate::sources::{self, OGL_ATTRIBUTION};
+
+/// The bands: indicator id (also the source column) and label.
+pub const AGE_BANDS: [(&str, &str); 6] = [
+    ("age_0_15", "Residents aged 0-15"),
+    ("age_16_24", "Residents aged 16-24"),
+    ("age_25_34", "Residents aged 25-34"),
+    ("age_35_49", "Residents aged 35-49"),
+    ("age_50_64", "Residents aged 50-64"),
+    ("age_65_plus", "Residents aged 65 and over"),
+];
+
+const CENSUS: &str = "Census 2021 (21 March 2021)";
+
+/// Add the six age-band counts at LSOA 2021, summed to MSOA 2021, ward and district.
+pub fn age_bands(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Result<()> {
+    let sel = m.codes(Geography::Lsoa21);
+    let csv = log.csv(
+        sources::CENSUS_LSOA21,
+        "residents by age band (Census 2021)",
+    )?;
+    let code = csv.col("lsoa21_code")?;
+    let cols = AGE_BANDS
+        .iter()
+        .map(|(id, _)| csv.col(id))
+        .collect::<Result<Vec<usize>>>()?;
+    let mut local: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); AGE_BANDS.len()];
+    let mut england = [0.0; AGE_BANDS.len()];
+    for row in csv.rows() {
+        let c = row.req(code)?;
+        if !c.starts_with("E01") {
+            continue;
+        }
+        for (k, col) in cols.iter().enumerate() {
+            let v = row.req_num(*col)?;
+            england[k] += v;
+            if sel.contains(c) {
+                local[k].insert(c.to_owned(), v);
+            }
+        }
+    }
+    let sum = "Sum of the LSOA 2021 Census counts";
+    for (k, (id, label)) in AGE_BANDS.iter().enumerate() {
+        b.define(
+            &Meta {
+                id,
+                label,
+                description: "Usual residents in this age band at the 2021 Census. Census 2021 counts carry disclosure-control noise of a few people per LSOA, so the six bands sum to within a few people of the Census total, and they are a year older than the mid-2022 population.",
+                theme: "Population",
+                unit: "persons",
+                kind: Kind::Count,
+                polarity: Polarity::Neutral,
+                native: Geography::Lsoa21,
+                source: "ONS Census 2021, usual residents by age (custom dataset by LSOA 2021)",
+                attribution: OGL_ATTRIBUTION,
+                decimals: 0,
+                in_tiles: false,
+                local: false,
+                caveat: None,
+            },
+            vec![
+                level(Geography::Lsoa21, CENSUS, "ONS Census 2021 usual residents by age", false),
+                level(Geography::Msoa21, CENSUS, sum, false),
+                level(Geography::Ward, CENSUS, &format!("{sum}, each LSOA assigned to one ward best-fit; LSOAs do not nest in wards exactly"), true),
+                level(Geography::District, CENSUS, sum, false),
+            ],
+        );
+        b.set_all(Geography::Lsoa21, id, local[k].clone());
+        for g in [Geography::Msoa21, Geography::Ward, Geography::District] {
+            let sums = aggregate_count(&local[k], &parent_map(m, Geography::Lsoa21, g), |_| true);
+            b.set_all(g, id, sums);
+        }
+        let total: f64 = local[k].values().sum();
+        b.reference(
+            id,
+            &RefVal(Some(total), sum, CENSUS),
+            &RefVal(
+                Some(england[k]),
+                "Sum of the Census 2021 counts of English LSOAs",
+                CENSUS,
+            ),
+        );
+    }
+    Ok(())
+}
