@@ -3,7 +3,7 @@
 //! or a regeneration zone describes itself; no official LCP boundaries are published, so none
 //! are invented here.
 
-use equimap_atlas::{Geography, IndicatorDef, Kind};
+use equimap_atlas::{Geography, Kind};
 use serde::{Deserialize, Serialize};
 
 use crate::profile::{IndicatorValue, add_statistics, indicator_value};
