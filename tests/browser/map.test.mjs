@@ -262,7 +262,8 @@ describe('equimap web map', { timeout: 1200000 }, () => {
       else assert.ok(shownMatches(txt.split('\n')[0], i.value), `${i.id}: shown ${txt} vs API ${i.value}`);
       const head = await row.locator('th').innerText();
       assert.ok(head.includes(i.period), `${i.id} shows its period`);
-      assert.equal(/estimate/.test(head), i.estimate, `${i.id} estimate flag`);
+      // The estimate badge, not the word: a caveat may say "Estimates of ...".
+      assert.equal(await row.locator('th .badge.est').count() > 0, i.estimate, `${i.id} estimate flag`);
       if (i.district && i.district.value !== null) {
         const d = await row.locator('td').nth(1).innerText();
         assert.ok(shownMatches(d, i.district.value), `${i.id} Leeds ${d} vs ${i.district.value}`);
@@ -572,7 +573,8 @@ describe('equimap web map', { timeout: 1200000 }, () => {
     // Health (Census 2021): the legend says the share is crude.
     await page.locator('details.theme summary', { hasText: 'Health (Census 2021)' }).click();
     await page.locator('input[name="layer"][value="bad_health_share"]').check();
-    await page.waitForFunction(() => window.__equimap.state.layer === 'bad_health_share' && document.body.dataset.ready);
+    // `ready` is already set by the first choropleth: wait for this layer's legend instead.
+    await page.waitForFunction(() => window.__equimap.state.layer === 'bad_health_share' && /bad or very bad health/.test(document.querySelector('#legend-body .legend-title')?.textContent ?? ''));
     await waitIdle(page);
     const legend = await page.locator('#legend-body').innerText();
     assert.match(legend, /Residents in bad or very bad health/);
@@ -581,7 +583,7 @@ describe('equimap web map', { timeout: 1200000 }, () => {
     // Fuel poverty: DESNZ's own caveat is shown, not hidden.
     await page.locator('details.theme summary', { hasText: 'Fuel poverty' }).click();
     await page.locator('input[name="layer"][value="fuel_poverty_share"]').check();
-    await page.waitForFunction(() => window.__equimap.state.layer === 'fuel_poverty_share' && document.body.dataset.ready);
+    await page.waitForFunction(() => window.__equimap.state.layer === 'fuel_poverty_share' && document.querySelector('#legend-body .legend-caveat') !== null && /fuel pover/i.test(document.querySelector('#legend-body .legend-title')?.textContent ?? ''));
     await waitIdle(page);
     assert.match(await page.locator('#legend-body .legend-caveat').innerText(), /Estimates of fuel poverty at LSOA should be treated with caution/);
     // The ward profile: the value's interval, and comparisons in words beside their colours.
