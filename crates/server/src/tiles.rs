@@ -232,7 +232,7 @@ impl TileService {
                 }
             }
             TileSource::Archive { reader, .. } => match reader.get(z, x, y) {
-                Ok(Some(b)) => Ok(Bytes::copy_from_slice(b)),
+                Ok(Some(b)) => Ok(b),
                 Ok(None) => Ok(Bytes::new()),
                 Err(e) => Err(ApiError::BadRequest(e.to_string())),
             },
