@@ -26,6 +26,7 @@ mod error;
 mod fgb;
 mod geography;
 mod manifest;
+mod reference;
 mod table;
 mod trends;
 
@@ -40,6 +41,10 @@ pub use fgb::{FgbRow, read_fgb, write_area_fgb};
 pub use flatgeobuf::GeometryType;
 pub use geography::Geography;
 pub use manifest::{LayerRecord, Manifest, SourceRecord};
+pub use reference::{
+    GP_PRACTICES_FILE, GpPracticeRow, PLACES_FILE, POSTCODES_FILE, PlaceRow, PostcodeRow,
+    read_layer, read_rows, write_rows,
+};
 pub use table::{IndicatorTable, format_number};
 pub use trends::{TrendDef, TrendRow, Trends};
 
