@@ -26,6 +26,7 @@ mod error;
 mod fgb;
 mod geography;
 mod manifest;
+mod reference;
 mod residents;
 mod table;
 mod trends;
@@ -41,6 +42,10 @@ pub use fgb::{FgbRow, read_fgb, write_area_fgb};
 pub use flatgeobuf::GeometryType;
 pub use geography::Geography;
 pub use manifest::{LayerRecord, Manifest, SourceRecord};
+pub use reference::{
+    GP_PRACTICES_FILE, GpPracticeRow, PLACES_FILE, POSTCODES_FILE, PlaceRow, PostcodeRow,
+    read_layer, read_rows, write_rows,
+};
 pub use residents::{
     OaResidents, Placement, RESIDENTS_OA_FILE, RESIDENTS_POINTS_FILE, ResidentLayer, ResidentPoint,
 };

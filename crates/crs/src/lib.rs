@@ -44,6 +44,7 @@ pub use crate::geometry::{
 };
 pub use crate::mercator::{
     EARTH_RADIUS_M, HALF_WORLD_M, MAX_LATITUDE as WEB_MERCATOR_MAX_LATITUDE,
+    lonlat_to_web_mercator, web_mercator_to_lonlat,
 };
 pub use crate::transform::{Direction, Transformer, from_wgs84, to_wgs84};
 

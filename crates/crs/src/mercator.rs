@@ -19,7 +19,7 @@ pub const HALF_WORLD_M: f64 = PI * EARTH_RADIUS_M;
 
 /// The latitude at which y reaches [`HALF_WORLD_M`] (atan(sinh π)), making
 /// the projected world square. Latitudes beyond it are clamped to it.
-pub const MAX_LATITUDE: f64 = 85.051_128_779_8;
+pub const MAX_LATITUDE: f64 = 85.051_128_779_806_59;
 
 /// How far beyond ±[`HALF_WORLD_M`] an input may stray (one millimetre) and
 /// still be accepted, so that values rounded on output by other software
@@ -32,12 +32,33 @@ const EDGE_TOLERANCE_M: f64 = 0.001;
 /// infinity.
 pub(crate) fn forward(lon: f64, lat: f64) -> Result<(f64, f64), CrsError> {
     crate::check_wgs84_range(lon, lat)?;
+    Ok(lonlat_to_web_mercator(lon, lat))
+}
+
+/// WGS84 (lon, lat) in degrees to Web Mercator (x, y) in metres, with no
+/// range check: latitude is clamped to ±[`MAX_LATITUDE`]. The one copy of the
+/// formula; the tile grid (`equimap-tiles`) uses it too.
+///
+/// ```
+/// let (x, y) = equimap_crs::lonlat_to_web_mercator(180.0, 90.0);
+/// assert!((x - equimap_crs::HALF_WORLD_M).abs() < 1e-6);
+/// assert!((y - equimap_crs::HALF_WORLD_M).abs() < 1e-3);
+/// ```
+pub fn lonlat_to_web_mercator(lon: f64, lat: f64) -> (f64, f64) {
     let lat = lat.clamp(-MAX_LATITUDE, MAX_LATITUDE);
     let x = EARTH_RADIUS_M * lon.to_radians();
     // asinh(tan φ) equals ln(tan(π/4 + φ/2)) but keeps full precision near
     // the equator, where the logarithm's argument is close to one.
     let y = EARTH_RADIUS_M * lat.to_radians().tan().asinh();
-    Ok((x, y))
+    (x, y)
+}
+
+/// Web Mercator (x, y) in metres to WGS84 (lon, lat) in degrees, with no
+/// range check or clamping (the inverse of [`lonlat_to_web_mercator`]).
+pub fn web_mercator_to_lonlat(x: f64, y: f64) -> (f64, f64) {
+    let lon = (x / EARTH_RADIUS_M).to_degrees();
+    let lat = (y / EARTH_RADIUS_M).sinh().atan().to_degrees();
+    (lon, lat)
 }
 
 /// Unprojects Web Mercator (x, y) in metres to WGS84 (lon, lat) in degrees.
@@ -54,12 +75,9 @@ pub(crate) fn inverse(x: f64, y: f64) -> Result<(f64, f64), CrsError> {
     }
     // Clamp after the tolerance check so that a coordinate a fraction of a
     // millimetre past the edge still yields a valid longitude/latitude.
-    let lon = (x / EARTH_RADIUS_M).to_degrees().clamp(-180.0, 180.0);
-    let lat = (y / EARTH_RADIUS_M)
-        .sinh()
-        .atan()
-        .to_degrees()
-        .clamp(-MAX_LATITUDE, MAX_LATITUDE);
+    let (lon, lat) = web_mercator_to_lonlat(x, y);
+    let lon = lon.clamp(-180.0, 180.0);
+    let lat = lat.clamp(-MAX_LATITUDE, MAX_LATITUDE);
     Ok((lon, lat))
 }
 

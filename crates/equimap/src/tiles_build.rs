@@ -65,11 +65,9 @@ pub fn run(atlas_dir: &Path, out: &Path, min_zoom: u8, max_zoom: u8) -> anyhow::
     }
     // Write beside the target and rename, so a failed build leaves any old archive whole.
     let tmp = out.with_extension("pmtiles.tmp");
-    let mut file = std::io::BufWriter::new(
-        std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?,
-    );
-    let stats = writer.finish(&mut file)?;
-    drop(file);
+    let file =
+        std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    let stats = writer.finish(file)?;
     std::fs::rename(&tmp, out).with_context(|| format!("writing {}", out.display()))?;
     Ok(format!(
         "{}: {} tiles ({} unique), {} bytes, z{min_zoom}–z{max_zoom}; layers built in {:.2} s, total {:.2} s; largest tile {largest} B\n{report}",

@@ -117,6 +117,9 @@ fn progress(enabled: bool) -> ProgressBar {
 }
 
 /// Run the ingest.
+// Its indicator steps are being extended in parallel (trends, health indicators); the rest is
+// split into named steps below (issue #13).
+#[allow(clippy::too_many_lines)]
 pub fn run(opts: &IngestOptions) -> Result<Summary> {
     let started = Instant::now();
     let sel = Selection::parse(&opts.lad)?;
@@ -136,36 +139,8 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     }
     pb.inc(1);
 
-    let mut notes = Vec::new();
-    if !m.ward_fallbacks.is_empty() {
-        let shown: Vec<String> = m
-            .ward_fallbacks
-            .iter()
-            .take(5)
-            .map(|(l, w19, w)| format!("{l} ({w19} → {w})"))
-            .collect();
-        notes.push(format!(
-            "{} LSOA11s were in 2019 wards that no longer exist and have no listed code change; each was given the current ward of its 2021 successor, e.g. {}",
-            m.ward_fallbacks.len(),
-            shown.join(", ")
-        ));
-    }
-    let mut built = BTreeMap::new();
-    for g in Geography::ALL {
-        pb.set_message(format!("Boundaries: {}", g.label()));
-        match boundaries::build(&mut log, g, &m) {
-            Ok(b) => {
-                built.insert(g, b);
-            }
-            // England's national ward boundaries are December 2022 and the lookup's wards are
-            // 2024, so some wards have no boundary. For a single district any gap stops the
-            // ingest; for England the ward layer is left out and the summary says why.
-            Err(IngestError::Check(why)) if g == Geography::Ward && sel == Selection::England => {
-                notes.push(format!("wards left out of the England atlas: {why}"));
-            }
-            Err(e) => return Err(e),
-        }
-    }
+    let mut notes: Vec<String> = ward_fallback_note(&m).into_iter().collect();
+    let built = build_boundaries(&mut log, &m, &sel, &pb, &mut notes)?;
     pb.inc(1);
 
     let mut b = indicators::Builder::new(sel.code(), &m.name);
@@ -237,45 +212,13 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     let (catalogue, tables, references) = b.finish(&codes);
 
     // Build beside the target, then check that it loads, then swap.
-    let parent = opts
-        .out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| IngestError::io(parent, e))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".equimap-ingest-")
-        .tempdir_in(parent)
-        .map_err(|e| IngestError::io(parent, e))?;
+    let tmp = staging_dir(&opts.out)?;
     let dir = tmp.path();
     pb.set_message("Writing boundaries");
-    for sub in ["geographies", "indicators"] {
-        std::fs::create_dir_all(dir.join(sub)).map_err(|e| IngestError::io(dir.join(sub), e))?;
-    }
-    let mut geo_records = BTreeMap::new();
-    for (g, bg) in &built {
-        bg.areas.write(*g, &Atlas::geography_path(dir, *g))?;
-        geo_records.insert(
-            *g,
-            LayerRecord {
-                file: format!("geographies/{}.fgb", g.id()),
-                count: bg.areas.len(),
-                source: format!("{} ({})", bg.file.describe, bg.file.path),
-                vintage: g.label().to_owned(),
-                licence: "Open Government Licence v3.0".to_owned(),
-                attribution: sources::OGL_ATTRIBUTION.to_owned(),
-            },
-        );
-    }
+    let geo_records = write_geographies(dir, &built)?;
     pb.inc(1);
     pb.set_message("Writing indicators");
-    catalogue.write(&dir.join("indicators").join("catalogue.json"))?;
-    for (g, t) in &tables {
-        t.write_csv(&Atlas::table_path(dir, *g), &|c| {
-            catalogue.column_decimals(c)
-        })?;
-    }
-    references.write(&dir.join("indicators").join("reference.csv"))?;
+    write_indicators(dir, &catalogue, &tables, &references)?;
     trends.write(dir)?;
     pb.inc(1);
 
@@ -300,6 +243,169 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     }
     pb.inc(1);
 
+    let manifest = manifest(&log, &sel, &m, geo_records, reference_layers.clone());
+    manifest.write(&dir.join("manifest.json"))?;
+    // The atlas must load exactly as the server will load it before it replaces anything.
+    Atlas::load(dir)?;
+    swap_into_place(dir, &opts.out)?;
+    pb.finish_and_clear();
+
+    Ok(summary(
+        &sel,
+        &m,
+        &built,
+        catalogue.indicators.len(),
+        &reference_layers,
+        started,
+        notes,
+    ))
+}
+
+/// The entries an ingest owns inside the atlas directory. Anything else there (for example
+/// `areas/`, the custom-area examples) is left alone.
+const OWNED: [&str; 4] = ["geographies", "indicators", "reference", "manifest.json"];
+/// What the ingest reports when it is done.
+fn summary(
+    sel: &Selection,
+    m: &membership::Membership,
+    built: &BTreeMap<Geography, boundaries::BuiltGeography>,
+    indicators: usize,
+    reference_layers: &BTreeMap<String, LayerRecord>,
+    started: Instant,
+    notes: Vec<String>,
+) -> Summary {
+    Summary {
+        district: (sel.code().to_owned(), m.name.clone()),
+        geographies: built
+            .iter()
+            .map(|(g, bg)| {
+                (
+                    *g,
+                    bg.areas.len(),
+                    bg.file.path.to_owned(),
+                    bg.repaired.clone(),
+                )
+            })
+            .collect(),
+        indicators,
+        reference_layers: reference_layers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.count))
+            .collect(),
+        seconds: started.elapsed().as_secs_f64(),
+        notes,
+    }
+}
+
+/// A note naming LSOA11s whose 2019 ward no longer exists, if any.
+fn ward_fallback_note(m: &membership::Membership) -> Option<String> {
+    if m.ward_fallbacks.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = m
+        .ward_fallbacks
+        .iter()
+        .take(5)
+        .map(|(l, w19, w)| format!("{l} ({w19} → {w})"))
+        .collect();
+    Some(format!(
+        "{} LSOA11s were in 2019 wards that no longer exist and have no listed code change; each was given the current ward of its 2021 successor, e.g. {}",
+        m.ward_fallbacks.len(),
+        shown.join(", ")
+    ))
+}
+
+/// Every geography's boundaries. England's national ward boundaries are December 2022 and the
+/// lookup's wards are 2024, so some wards have no boundary: for a single district any gap stops
+/// the ingest; for England the ward layer is left out and a note says why.
+fn build_boundaries(
+    log: &mut read::SourceLog,
+    m: &membership::Membership,
+    sel: &Selection,
+    pb: &ProgressBar,
+    notes: &mut Vec<String>,
+) -> Result<BTreeMap<Geography, boundaries::BuiltGeography>> {
+    let mut built = BTreeMap::new();
+    for g in Geography::ALL {
+        pb.set_message(format!("Boundaries: {}", g.label()));
+        match boundaries::build(log, g, m) {
+            Ok(b) => {
+                built.insert(g, b);
+            }
+            Err(IngestError::Check(why)) if g == Geography::Ward && *sel == Selection::England => {
+                notes.push(format!("wards left out of the England atlas: {why}"));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(built)
+}
+
+/// An empty directory beside `out`, where the atlas is built before it is swapped in.
+fn staging_dir(out: &Path) -> Result<tempfile::TempDir> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| IngestError::io(parent, e))?;
+    tempfile::Builder::new()
+        .prefix(".equimap-ingest-")
+        .tempdir_in(parent)
+        .map_err(|e| IngestError::io(parent, e))
+}
+
+/// Write every geography's FlatGeobuf and return their manifest records.
+fn write_geographies(
+    dir: &Path,
+    built: &BTreeMap<Geography, boundaries::BuiltGeography>,
+) -> Result<BTreeMap<Geography, LayerRecord>> {
+    for sub in ["geographies", "indicators"] {
+        std::fs::create_dir_all(dir.join(sub)).map_err(|e| IngestError::io(dir.join(sub), e))?;
+    }
+    let mut geo_records = BTreeMap::new();
+    for (g, bg) in built {
+        bg.areas.write(*g, &Atlas::geography_path(dir, *g))?;
+        geo_records.insert(
+            *g,
+            LayerRecord {
+                file: format!("geographies/{}.fgb", g.id()),
+                count: bg.areas.len(),
+                source: format!("{} ({})", bg.file.describe, bg.file.path),
+                vintage: g.label().to_owned(),
+                licence: "Open Government Licence v3.0".to_owned(),
+                attribution: sources::OGL_ATTRIBUTION.to_owned(),
+            },
+        );
+    }
+    Ok(geo_records)
+}
+
+/// Write the catalogue, one indicator table per geography and the reference values.
+fn write_indicators(
+    dir: &Path,
+    catalogue: &equimap_atlas::Catalogue,
+    tables: &BTreeMap<Geography, equimap_atlas::IndicatorTable>,
+    references: &equimap_atlas::References,
+) -> Result<()> {
+    catalogue.write(&dir.join("indicators").join("catalogue.json"))?;
+    for (g, t) in tables {
+        t.write_csv(&Atlas::table_path(dir, *g), &|c| {
+            catalogue.column_decimals(c)
+        })?;
+    }
+    references.write(&dir.join("indicators").join("reference.csv"))?;
+    Ok(())
+}
+
+/// The manifest: what was built from which source files. The version is a hash of the
+/// sources' paths and digests and of this program's version.
+fn manifest(
+    log: &read::SourceLog,
+    sel: &Selection,
+    m: &membership::Membership,
+    geographies: BTreeMap<Geography, LayerRecord>,
+    reference_layers: BTreeMap<String, LayerRecord>,
+) -> Manifest {
     let sources: Vec<SourceRecord> = log
         .entries
         .iter()
@@ -321,13 +427,13 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
         let _ = write!(v, "{b:02x}");
         v
     });
-    let manifest = Manifest {
+    Manifest {
         format: Manifest::FORMAT,
         district: sel.code().to_owned(),
         district_name: m.name.clone(),
         version,
-        geographies: geo_records,
-        reference_layers: reference_layers.clone(),
+        geographies,
+        reference_layers,
         sources,
         attribution: vec![
             sources::OGL_ATTRIBUTION.to_owned(),
@@ -335,39 +441,8 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
             sources::DESNZ_ATTRIBUTION.to_owned(),
             sources::OSM_ATTRIBUTION.to_owned(),
         ],
-    };
-    manifest.write(&dir.join("manifest.json"))?;
-    // The atlas must load exactly as the server will load it before it replaces anything.
-    Atlas::load(dir)?;
-    swap_into_place(dir, &opts.out)?;
-    pb.finish_and_clear();
-
-    Ok(Summary {
-        district: (sel.code().to_owned(), m.name.clone()),
-        geographies: built
-            .iter()
-            .map(|(g, bg)| {
-                (
-                    *g,
-                    bg.areas.len(),
-                    bg.file.path.to_owned(),
-                    bg.repaired.clone(),
-                )
-            })
-            .collect(),
-        indicators: catalogue.indicators.len(),
-        reference_layers: reference_layers
-            .iter()
-            .map(|(k, v)| (k.clone(), v.count))
-            .collect(),
-        seconds: started.elapsed().as_secs_f64(),
-        notes,
-    })
+    }
 }
-
-/// The entries an ingest owns inside the atlas directory. Anything else there (for example
-/// `areas/`, the custom-area examples) is left alone.
-const OWNED: [&str; 4] = ["geographies", "indicators", "reference", "manifest.json"];
 
 fn swap_into_place(built: &Path, out: &Path) -> Result<()> {
     std::fs::create_dir_all(out).map_err(|e| IngestError::io(out, e))?;

@@ -167,6 +167,11 @@ pub const POSTCODES: &str = "postcodes_leeds/leeds_postcodes_live.csv";
 pub const PLACES: &str = "places_leeds/leeds_places_gazetteer.csv";
 /// NHS ODS GP practices with registered patients.
 pub const GP_PRACTICES: &str = "health_poi_leeds/gp_practices_leeds_ods_2025-09.csv";
+/// The column of [`GP_PRACTICES`] holding registered patients, and the date it counts them at:
+/// the one place that date is written (the manifest carries it on from here).
+pub const GP_LIST_SIZE_COLUMN: &str = "list_size_2026_04";
+/// See [`GP_LIST_SIZE_COLUMN`].
+pub const GP_LIST_SIZE_DATE: &str = "1 April 2026";
 
 /// ONS mid-2022 population of each Leeds Output Area 2021 (docs/residents.md).
 pub const OA_POPULATION: &str = "population_oa21_leeds/oa21_population_mid2022_leeds.csv";

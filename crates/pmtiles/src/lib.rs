@@ -1,49 +1,43 @@
-//! A small, dependency-light [PMTiles v3] writer and reader.
+//! equimap's [PMTiles v3] archives, written and read with [pmtiles-rs].
 //!
-//! PMTiles is a single-file archive of map tiles addressed by a Hilbert-curve
-//! tile id. Layout: a 127-byte [`Header`], a gzip-compressed root directory
-//! (header + root ≤ 16 KiB), gzip-compressed JSON metadata, optional leaf
-//! directories, then the tile blobs.
+//! pmtiles-rs does the format: header, Hilbert tile ids, directories, leaf
+//! directories, deduplication and run-length encoding. This crate adds what
+//! equimap needs around it:
 //!
-//! * [`PmTilesWriter`] collects tiles in memory, stores identical blobs once,
-//!   run-length encodes consecutive identical tiles and writes a clustered,
-//!   byte-for-byte deterministic archive.
-//! * [`PmTilesReader`] loads a whole archive into memory, validates every
-//!   offset and length once, caps decompressed sizes, and then serves tiles
-//!   by binary search. Malformed input yields a [`PmTilesError`], never a
-//!   panic.
+//! * [`PmTilesWriter`] collects tiles and hands them to pmtiles-rs **sorted by
+//!   tile id**, so an archive is clustered and byte-for-byte the same whatever
+//!   order the tiles were rendered in.
+//! * [`PmTilesReader`] holds an archive in memory and checks it whole when it
+//!   is opened — every directory entry and every tile is read once through
+//!   pmtiles-rs — so a corrupt or truncated archive is refused at start-up with
+//!   a clear error, never a panic and never a failed tile later.
 //!
 //! ```
+//! use std::io::Cursor;
 //! use equimap_pmtiles::{PmTilesReader, PmTilesWriter, WriterOptions};
 //!
 //! let mut w = PmTilesWriter::new(WriterOptions::default());
 //! // Synthetic payloads: PMTiles treats tile bytes as opaque.
-//! w.add_tile(0, 0, 0, b"world")?;
 //! w.add_tile(1, 1, 0, b"quadrant")?;
-//! let mut file = Vec::new();
+//! w.add_tile(0, 0, 0, b"world")?;
+//! let mut file = Cursor::new(Vec::new());
 //! let stats = w.finish(&mut file)?;
 //! assert_eq!(stats.tiles, 2);
 //!
-//! let r = PmTilesReader::from_bytes(file)?;
-//! assert_eq!(r.get(1, 1, 0)?, Some(&b"quadrant"[..]));
+//! let r = PmTilesReader::from_bytes(file.into_inner())?;
+//! assert_eq!(r.get(1, 1, 0)?.as_deref(), Some(&b"quadrant"[..]));
 //! assert_eq!(r.get(1, 0, 0)?, None);
 //! # Ok::<(), equimap_pmtiles::PmTilesError>(())
 //! ```
 //!
 //! [PMTiles v3]: https://github.com/protomaps/PMTiles/blob/main/spec/v3/spec.md
+//! [pmtiles-rs]: https://github.com/stadiamaps/pmtiles-rs
 
-mod directory;
-mod header;
-mod hilbert;
 mod reader;
 mod writer;
 
-pub use directory::Entry;
-pub use header::{Compression, HEADER_LEN, Header, MAX_INITIAL_BYTES, TileType};
-pub use hilbert::{
-    MAX_TILE_ID, MAX_ZOOM, TileCoord, tile_coord, tile_id, try_tile_coord, try_tile_id,
-};
-pub use reader::{MAX_DIRECTORY_BYTES, MAX_METADATA_BYTES, PmTilesReader};
+pub use pmtiles::{Compression, PmtError, TileType};
+pub use reader::{ArchiveHeader, PmTilesReader};
 pub use writer::{PmTilesWriter, WriteStats, WriterOptions};
 
 /// Everything that can go wrong writing or reading an archive.
@@ -53,39 +47,18 @@ pub enum PmTilesError {
     /// Reading or writing the underlying file failed.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
-    /// The file does not start with the PMTiles magic bytes.
-    #[error("not a PMTiles archive (missing \"PMTiles\" magic bytes)")]
-    NotPmTiles,
+    /// pmtiles-rs refused the archive (bad magic, header, directory, entry, compression…).
+    #[error("not a readable PMTiles v3 archive: {0}")]
+    Format(#[from] PmtError),
     /// A PMTiles archive of a version other than 3.
     #[error("unsupported PMTiles spec version {0}; only version 3 is supported")]
     UnsupportedVersion(u8),
-    /// A section (header, directory, metadata, tile) extends past the end of
-    /// the file or of its enclosing section.
-    #[error(
-        "truncated PMTiles archive: {what} needs {needed} bytes but only {available} are available"
-    )]
-    Truncated {
-        /// Which part was cut off.
-        what: &'static str,
-        /// End offset the part needs.
-        needed: u64,
-        /// Bytes actually available.
-        available: u64,
-    },
-    /// Structurally invalid data (bad varints, gzip, ordering, …).
+    /// The metadata is not a JSON object.
+    #[error("PMTiles metadata is not a JSON object: {0}")]
+    Metadata(String),
+    /// A directory entry whose tile cannot be read.
     #[error("corrupt PMTiles archive: {0}")]
     Corrupt(String),
-    /// Internal data compressed with a codec this crate does not decode.
-    #[error("unsupported internal compression {0:?} (only none and gzip are supported)")]
-    UnsupportedCompression(Compression),
-    /// A size limit was exceeded (decompressed directories/metadata, tile size).
-    #[error("{what} exceeds the limit of {limit} bytes")]
-    TooLarge {
-        /// What was too large.
-        what: &'static str,
-        /// The limit that applies.
-        limit: usize,
-    },
     /// Tile coordinates outside the pyramid (`z > 31` or `x`/`y` ≥ 2^z).
     #[error("invalid tile coordinate {z}/{x}/{y}")]
     InvalidCoord {
@@ -122,7 +95,9 @@ pub enum PmTilesError {
     /// `finish` was called without any tiles; the spec forbids empty directories.
     #[error("no tiles were added; PMTiles archives must contain at least one tile")]
     Empty,
-    /// Metadata JSON could not be serialised or parsed.
-    #[error("metadata JSON: {0}")]
-    Json(#[from] serde_json::Error),
+}
+
+/// The tile id of `z/x/y`, or an error naming the coordinate.
+pub(crate) fn coord(z: u8, x: u32, y: u32) -> Result<pmtiles::TileCoord, PmTilesError> {
+    pmtiles::TileCoord::new(z, x, y).map_err(|_| PmTilesError::InvalidCoord { z, x, y })
 }

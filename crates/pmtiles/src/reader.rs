@@ -1,215 +1,189 @@
-//! In-memory PMTiles v3 reader that validates the whole directory tree up
-//! front, so lookups are a binary search and can never index out of bounds.
+//! Reading: pmtiles-rs's reader over an archive held in memory, checked whole
+//! on open.
 
-use std::ops::Range;
+use std::future::Future;
 use std::path::Path;
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 
-use crate::PmTilesError;
-use crate::directory::{self, Entry};
-use crate::header::{Compression, Header};
-use crate::hilbert::{MAX_TILE_ID, try_tile_id};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use pmtiles::{AsyncBackend, AsyncPmTilesReader, BackendResponse, HashMapCache, PmtError, TileId};
 
-/// Cap on the decompressed size of all directories together. A city
-/// archive needs a few MB; the cap stops gzip bombs and leaf pointers that
-/// reference the same leaf over and over.
-pub const MAX_DIRECTORY_BYTES: usize = 64 << 20;
+use crate::{PmTilesError, coord};
 
-/// Cap on the decompressed JSON metadata.
-pub const MAX_METADATA_BYTES: usize = 16 << 20;
+type Inner = AsyncPmTilesReader<MemoryBackend, HashMapCache>;
 
-/// Leaf directories may nest at most this deep below the root (the
-/// reference readers stop at 3 as well); it also breaks pointer cycles.
-const MAX_LEAF_DEPTH: usize = 3;
+/// The parts of the header a tile server needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ArchiveHeader {
+    /// Lowest zoom.
+    pub min_zoom: u8,
+    /// Highest zoom.
+    pub max_zoom: u8,
+    /// `[west, south, east, north]` in degrees.
+    pub bounds: [f64; 4],
+    /// `(lon, lat, zoom)`.
+    pub center: (f64, f64, u8),
+    /// Tiles addressed, as the header counts them.
+    pub addressed_tiles: u64,
+    /// How tiles are compressed.
+    pub tile_compression: pmtiles::Compression,
+    /// Tile format.
+    pub tile_type: pmtiles::TileType,
+}
 
-/// A PMTiles v3 archive held in memory.
-///
-/// `Send + Sync` and lookups take `&self`, so one reader can serve
-/// concurrent requests.
-#[derive(Debug)]
+/// An archive in memory, checked whole when opened; tiles served by
+/// pmtiles-rs with its directory cache.
 pub struct PmTilesReader {
-    bytes: Vec<u8>,
-    header: Header,
-    /// All tile entries from the root and leaves, strictly ascending and
-    /// non-overlapping, with data ranges checked against the data section.
-    entries: Vec<Entry>,
-    data: Range<usize>,
-    metadata: Range<usize>,
+    inner: Arc<Inner>,
+    header: ArchiveHeader,
+    metadata: serde_json::Value,
+    entries: usize,
 }
 
-/// Checked `offset..offset + length` inside a file of `file_len` bytes.
-fn section(
-    offset: u64,
-    length: u64,
-    file_len: usize,
-    what: &'static str,
-) -> Result<Range<usize>, PmTilesError> {
-    let end = offset.checked_add(length);
-    match end {
-        Some(end) if end <= file_len as u64 => Ok(offset as usize..end as usize),
-        _ => Err(PmTilesError::Truncated {
-            what,
-            needed: end.unwrap_or(u64::MAX),
-            available: file_len as u64,
-        }),
-    }
-}
-
-/// Depth-first walk of a directory and its leaves, appending tile entries.
-struct Walker<'a> {
-    bytes: &'a [u8],
-    compression: Compression,
-    leaves: Range<usize>,
-    data_len: u64,
-    budget: usize,
-    out: Vec<Entry>,
-}
-
-impl Walker<'_> {
-    fn walk(&mut self, raw: Range<usize>, depth: usize) -> Result<(), PmTilesError> {
-        let raw = &self.bytes[raw];
-        let dir = directory::decompress(self.compression, raw, self.budget, "directories")?;
-        self.budget -= dir.len();
-        for e in directory::decode(&dir)? {
-            if e.run_length == 0 {
-                if depth >= MAX_LEAF_DEPTH {
-                    return Err(PmTilesError::Corrupt(
-                        "leaf directories nested too deeply".to_owned(),
-                    ));
-                }
-                let leaf = section(
-                    e.offset,
-                    u64::from(e.length),
-                    self.leaves.len(),
-                    "leaf directory",
-                )?;
-                let start = self.leaves.start;
-                self.walk(start + leaf.start..start + leaf.end, depth + 1)?;
-                continue;
-            }
-            // Checking the start first keeps the addition below from overflowing.
-            if e.tile_id > MAX_TILE_ID || e.tile_id + u64::from(e.run_length - 1) > MAX_TILE_ID {
-                return Err(PmTilesError::Corrupt(format!(
-                    "tile id {} is beyond the pyramid",
-                    e.tile_id
-                )));
-            }
-            if let Some(prev) = self.out.last()
-                && e.tile_id < prev.tile_id + u64::from(prev.run_length)
-            {
-                return Err(PmTilesError::Corrupt(format!(
-                    "tile entries out of order or overlapping at tile id {}",
-                    e.tile_id
-                )));
-            }
-            section(
-                e.offset,
-                u64::from(e.length),
-                self.data_len as usize,
-                "tile",
-            )?;
-            self.out.push(e);
-        }
-        Ok(())
+impl std::fmt::Debug for PmTilesReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PmTilesReader")
+            .field("header", &self.header)
+            .field("entries", &self.entries)
+            .finish_non_exhaustive()
     }
 }
 
 impl PmTilesReader {
-    /// Parses and validates an archive held in memory.
-    ///
-    /// Fails with a descriptive error on anything malformed: wrong magic or
-    /// version, sections past the end of the file, bad gzip, inconsistent
-    /// directories, or directories larger than [`MAX_DIRECTORY_BYTES`].
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, PmTilesError> {
-        let header = Header::from_bytes(&bytes)?;
-        let len = bytes.len();
-        let root = section(
-            header.root_offset,
-            header.root_length,
-            len,
-            "root directory",
-        )?;
-        let metadata = section(
-            header.metadata_offset,
-            header.metadata_length,
-            len,
-            "metadata",
-        )?;
-        let leaves = section(
-            header.leaf_offset,
-            header.leaf_length,
-            len,
-            "leaf directories",
-        )?;
-        let data = section(header.data_offset, header.data_length, len, "tile data")?;
-        let mut walker = Walker {
-            bytes: &bytes,
-            compression: header.internal_compression,
-            leaves,
-            data_len: header.data_length,
-            budget: MAX_DIRECTORY_BYTES,
-            out: Vec::new(),
-        };
-        walker.walk(root, 0)?;
-        let entries = walker.out;
-        Ok(Self {
-            bytes,
-            header,
-            entries,
-            data,
-            metadata,
-        })
-    }
-
-    /// Reads a whole archive file into memory and parses it.
+    /// Read and check the archive at `path`.
     pub fn open(path: &Path) -> Result<Self, PmTilesError> {
         Self::from_bytes(std::fs::read(path)?)
     }
 
-    /// The archive header.
-    pub fn header(&self) -> &Header {
+    /// Check an archive held in memory: header, metadata, every directory
+    /// (root and leaves) and every tile's location are read once, so a
+    /// damaged archive is refused here rather than failing tile by tile.
+    pub fn from_bytes(bytes: impl Into<Bytes>) -> Result<Self, PmTilesError> {
+        let source = MemoryBackend(bytes.into());
+        let inner = ready(AsyncPmTilesReader::try_from_cached_source(
+            source,
+            HashMapCache::default(),
+        ))??;
+        let h = inner.get_header();
+        if h.spec_version() != 3 {
+            return Err(PmTilesError::UnsupportedVersion(h.spec_version()));
+        }
+        let header = ArchiveHeader {
+            min_zoom: h.min_zoom,
+            max_zoom: h.max_zoom,
+            bounds: [
+                h.min_longitude,
+                h.min_latitude,
+                h.max_longitude,
+                h.max_latitude,
+            ],
+            center: (h.center_longitude, h.center_latitude, h.center_zoom),
+            addressed_tiles: h.n_addressed_tiles().map_or(0, u64::from),
+            tile_compression: h.tile_compression,
+            tile_type: h.tile_type,
+        };
+        let metadata = read_metadata(&inner)?;
+        let inner = Arc::new(inner);
+        let entries = check_every_entry(&inner)?;
+        Ok(Self {
+            inner,
+            header,
+            metadata,
+            entries,
+        })
+    }
+
+    /// The tile at `z/x/y` as stored (compressed as the header says), or
+    /// `None` when the archive has no such tile.
+    pub fn get(&self, z: u8, x: u32, y: u32) -> Result<Option<Bytes>, PmTilesError> {
+        let id = TileId::from(coord(z, x, y)?);
+        Ok(ready(self.inner.get_tile(id))??)
+    }
+
+    /// Header fields.
+    pub fn header(&self) -> &ArchiveHeader {
         &self.header
     }
 
-    /// All tile entries (runs of identical tiles), ascending by tile id,
-    /// with leaf directories already resolved. Offsets are relative to the
-    /// tile data section.
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
-    }
-
-    /// Decompresses and parses the JSON metadata; an empty section reads as `{}`.
+    /// The metadata JSON object.
     pub fn metadata(&self) -> Result<serde_json::Value, PmTilesError> {
-        let raw = &self.bytes[self.metadata.clone()];
-        if raw.is_empty() {
-            return Ok(serde_json::Value::Object(serde_json::Map::new()));
-        }
-        let json = directory::decompress(
-            self.header.internal_compression,
-            raw,
-            MAX_METADATA_BYTES,
-            "metadata",
-        )?;
-        Ok(serde_json::from_slice(&json)?)
+        Ok(self.metadata.clone())
     }
 
-    /// The stored bytes of tile `z/x/y` (still compressed as
-    /// `header().tile_compression` says), or `None` if the archive has no
-    /// such tile. Coordinates outside the pyramid are an error.
-    pub fn get(&self, z: u8, x: u32, y: u32) -> Result<Option<&[u8]>, PmTilesError> {
-        let id = try_tile_id(z, x, y).ok_or(PmTilesError::InvalidCoord { z, x, y })?;
-        Ok(self.get_id(id))
+    /// Directory entries (each a tile or a run of identical tiles).
+    pub fn entries(&self) -> usize {
+        self.entries
     }
+}
 
-    /// Like [`get`](Self::get) but by tile id.
-    pub fn get_id(&self, id: u64) -> Option<&[u8]> {
-        let i = self.entries.partition_point(|e| e.tile_id <= id);
-        let e = self.entries.get(i.checked_sub(1)?)?;
-        if id - e.tile_id >= u64::from(e.run_length) {
-            return None;
+fn read_metadata(inner: &Inner) -> Result<serde_json::Value, PmTilesError> {
+    let text = ready(inner.get_metadata())??;
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(v) if v.is_object() => Ok(v),
+        Ok(_) => Err(PmTilesError::Metadata("not an object".to_owned())),
+        Err(e) => Err(PmTilesError::Metadata(e.to_string())),
+    }
+}
+
+/// Walk every directory and read the first tile of every entry, so bad
+/// offsets, lengths and leaf pointers surface now. Returns the entry count.
+fn check_every_entry(inner: &Arc<Inner>) -> Result<usize, PmTilesError> {
+    let mut stream = Arc::clone(inner).entries();
+    let mut n = 0;
+    while let Some(entry) = ready(stream.next())? {
+        let entry = entry?;
+        let Some(id) = entry.iter_coords().next() else {
+            return Err(PmTilesError::Corrupt(
+                "a directory entry with no tiles".to_owned(),
+            ));
+        };
+        if ready(inner.get_tile(id))??.is_none() {
+            return Err(PmTilesError::Corrupt(format!(
+                "tile {} is listed but cannot be found",
+                id.value()
+            )));
         }
-        // Both additions were bounds-checked against the data section when
-        // the entries were loaded; `get` keeps this panic-free regardless.
-        let start = self.data.start + e.offset as usize;
-        self.bytes.get(start..start + e.length as usize)
+        n += 1;
+    }
+    if n == 0 {
+        return Err(PmTilesError::Corrupt("no tiles".to_owned()));
+    }
+    Ok(n)
+}
+
+/// pmtiles-rs's reader is async because its backends may be remote. Ours is
+/// in memory and the directory cache is a map, so every future it returns is
+/// ready on its first poll; this polls once and never blocks.
+fn ready<F: Future>(f: F) -> Result<F::Output, PmTilesError> {
+    let mut f = pin!(f);
+    match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(v) => Ok(v),
+        Poll::Pending => Err(PmTilesError::Corrupt(
+            "an in-memory read did not complete at once".to_owned(),
+        )),
+    }
+}
+
+/// An archive held in memory, as a pmtiles-rs backend.
+struct MemoryBackend(Bytes);
+
+impl AsyncBackend for MemoryBackend {
+    fn read(
+        &self,
+        offset: u64,
+        length: usize,
+    ) -> impl Future<Output = Result<BackendResponse, PmtError>> + Send {
+        let len = self.0.len();
+        let result = usize::try_from(offset)
+            .ok()
+            .filter(|&start| start <= len)
+            .map(|start| {
+                BackendResponse::new(self.0.slice(start..start.saturating_add(length).min(len)))
+            })
+            .ok_or_else(|| PmtError::Reading(std::io::ErrorKind::UnexpectedEof.into()));
+        std::future::ready(result)
     }
 }

@@ -45,7 +45,7 @@ pub struct GpPractice {
     pub address: String,
     /// Postcode.
     pub postcode: String,
-    /// Registered patients, 1 April 2026.
+    /// Registered patients, at the date in the layer's manifest record.
     pub registered_patients: u32,
     /// Longitude.
     pub lon: f64,
@@ -53,125 +53,66 @@ pub struct GpPractice {
     pub lat: f64,
 }
 
-fn rows(path: &Path) -> Result<(csv::StringRecord, Vec<csv::StringRecord>), QueryError> {
-    let err = |m: String| QueryError::Atlas {
-        path: path.to_owned(),
-        message: m,
-    };
-    let mut rdr = csv::Reader::from_path(path).map_err(|e| err(e.to_string()))?;
-    let headers = rdr.headers().map_err(|e| err(e.to_string()))?.clone();
-    let rows = rdr
-        .records()
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| err(e.to_string()))?;
-    Ok((headers, rows))
+impl From<equimap_atlas::PostcodeRow> for Postcode {
+    fn from(r: equimap_atlas::PostcodeRow) -> Self {
+        Self {
+            postcode: r.postcode,
+            lon: r.lon,
+            lat: r.lat,
+        }
+    }
 }
 
-fn col(h: &csv::StringRecord, name: &str, path: &Path) -> Result<usize, QueryError> {
-    h.iter()
-        .position(|c| c == name)
-        .ok_or_else(|| QueryError::Atlas {
-            path: path.to_owned(),
-            message: format!("missing column {name:?}"),
-        })
+impl From<equimap_atlas::PlaceRow> for Place {
+    fn from(r: equimap_atlas::PlaceRow) -> Self {
+        Self {
+            name: r.name,
+            kind: r.kind,
+            subtype: r.subtype,
+            lon: r.lon,
+            lat: r.lat,
+            licence: r.licence,
+        }
+    }
 }
 
-fn num(r: &csv::StringRecord, i: usize, path: &Path, line: usize) -> Result<f64, QueryError> {
-    r.get(i)
-        .and_then(|s| s.trim().parse().ok())
-        .ok_or_else(|| QueryError::Atlas {
-            path: path.to_owned(),
-            message: format!(
-                "line {line}: {:?} is not a number",
-                r.get(i).unwrap_or_default()
-            ),
-        })
+impl From<equimap_atlas::GpPracticeRow> for GpPractice {
+    fn from(r: equimap_atlas::GpPracticeRow) -> Self {
+        Self {
+            org_code: r.org_code,
+            name: r.name,
+            address: r.address,
+            postcode: r.postcode,
+            registered_patients: r.registered_patients,
+            lon: r.lon,
+            lat: r.lat,
+        }
+    }
+}
+
+/// A layer read through the atlas's own format; a missing file is an empty layer.
+fn layer<R: serde::de::DeserializeOwned, T: From<R>>(
+    dir: &Path,
+    file: &str,
+) -> Result<Vec<T>, QueryError> {
+    let rows: Vec<R> = equimap_atlas::read_layer(dir, file).map_err(|e| QueryError::Atlas {
+        path: dir.join(file),
+        message: e.to_string(),
+    })?;
+    Ok(rows.into_iter().map(T::from).collect())
 }
 
 /// Read `reference/postcodes.csv`; a missing file is an empty layer.
 pub fn postcodes(dir: &Path) -> Result<Vec<Postcode>, QueryError> {
-    let path = dir.join("reference/postcodes.csv");
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    let (h, rs) = rows(&path)?;
-    let (p, x, y) = (
-        col(&h, "postcode", &path)?,
-        col(&h, "lon", &path)?,
-        col(&h, "lat", &path)?,
-    );
-    rs.iter()
-        .enumerate()
-        .map(|(i, r)| {
-            Ok(Postcode {
-                postcode: r.get(p).unwrap_or_default().to_owned(),
-                lon: num(r, x, &path, i + 2)?,
-                lat: num(r, y, &path, i + 2)?,
-            })
-        })
-        .collect()
+    layer::<equimap_atlas::PostcodeRow, _>(dir, equimap_atlas::POSTCODES_FILE)
 }
 
 /// Read `reference/places.csv`.
 pub fn places(dir: &Path) -> Result<Vec<Place>, QueryError> {
-    let path = dir.join("reference/places.csv");
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    let (h, rs) = rows(&path)?;
-    let c = |n| col(&h, n, &path);
-    let (n, k, s, x, y, l) = (
-        c("name")?,
-        c("type")?,
-        c("subtype")?,
-        c("lon")?,
-        c("lat")?,
-        c("licence")?,
-    );
-    rs.iter()
-        .enumerate()
-        .map(|(i, r)| {
-            Ok(Place {
-                name: r.get(n).unwrap_or_default().to_owned(),
-                kind: r.get(k).unwrap_or_default().to_owned(),
-                subtype: r.get(s).unwrap_or_default().to_owned(),
-                lon: num(r, x, &path, i + 2)?,
-                lat: num(r, y, &path, i + 2)?,
-                licence: r.get(l).unwrap_or_default().to_owned(),
-            })
-        })
-        .collect()
+    layer::<equimap_atlas::PlaceRow, _>(dir, equimap_atlas::PLACES_FILE)
 }
 
 /// Read `reference/gp_practices.csv`.
 pub fn gp_practices(dir: &Path) -> Result<Vec<GpPractice>, QueryError> {
-    let path = dir.join("reference/gp_practices.csv");
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    let (h, rs) = rows(&path)?;
-    let c = |n| col(&h, n, &path);
-    let (o, n, a, p, rp, x, y) = (
-        c("org_code")?,
-        c("name")?,
-        c("address")?,
-        c("postcode")?,
-        c("registered_patients")?,
-        c("lon")?,
-        c("lat")?,
-    );
-    rs.iter()
-        .enumerate()
-        .map(|(i, r)| {
-            Ok(GpPractice {
-                org_code: r.get(o).unwrap_or_default().to_owned(),
-                name: r.get(n).unwrap_or_default().to_owned(),
-                address: r.get(a).unwrap_or_default().to_owned(),
-                postcode: r.get(p).unwrap_or_default().to_owned(),
-                registered_patients: num(r, rp, &path, i + 2)? as u32,
-                lon: num(r, x, &path, i + 2)?,
-                lat: num(r, y, &path, i + 2)?,
-            })
-        })
-        .collect()
+    layer::<equimap_atlas::GpPracticeRow, _>(dir, equimap_atlas::GP_PRACTICES_FILE)
 }

@@ -175,14 +175,8 @@ impl TileService {
                 "zoom {z} is outside the served range {lo}..{hi}"
             )));
         }
-        let n = 1u64 << z;
-        if u64::from(x) >= n || u64::from(y) >= n {
-            return Err(ApiError::BadRequest(format!(
-                "tile {z}/{x}/{y} does not exist: at zoom {z}, x and y run from 0 to {}",
-                n - 1
-            )));
-        }
-        u8::try_from(z).map_err(|_| ApiError::BadRequest(format!("zoom {z} is out of range")))
+        equimap_tiles::projection::check_tile(z, x, y)
+            .map_err(|e| ApiError::BadRequest(e.to_string()))
     }
 
     /// The tile, from the cache or freshly made. `Ok(None)` for an unknown set.
@@ -232,7 +226,7 @@ impl TileService {
                 }
             }
             TileSource::Archive { reader, .. } => match reader.get(z, x, y) {
-                Ok(Some(b)) => Ok(Bytes::copy_from_slice(b)),
+                Ok(Some(b)) => Ok(b),
                 Ok(None) => Ok(Bytes::new()),
                 Err(e) => Err(ApiError::BadRequest(e.to_string())),
             },

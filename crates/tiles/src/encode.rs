@@ -9,7 +9,7 @@ use crate::pbf::{
     write_key, write_packed, write_varint, write_varint_field, zigzag32,
 };
 use crate::rectclip::PolygonClipper;
-use crate::{MAX_ZOOM, TileError, TileOptions};
+use crate::{TileError, TileOptions};
 
 /// Geometry command stream of the features of one tile.
 #[derive(Default)]
@@ -324,10 +324,7 @@ impl LayerIndex {
 }
 
 fn check_tile(z: u8, x: u32, y: u32) -> Result<(), TileError> {
-    if z > MAX_ZOOM || x >= 1 << z || y >= 1 << z {
-        return Err(TileError::InvalidTile { z, x, y });
-    }
-    Ok(())
+    crate::projection::check_tile(u32::from(z), x, y).map(|_| ())
 }
 
 /// One tile holding several layers, in the order given. Layers with nothing

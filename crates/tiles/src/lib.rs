@@ -198,10 +198,12 @@ impl Default for TileOptions {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TileError {
     /// `z` above [`MAX_ZOOM`] or `x`/`y` not below `2^z`.
-    #[error("invalid tile {z}/{x}/{y}: need z <= 22 and x, y < 2^z")]
+    #[error(
+        "tile {z}/{x}/{y} does not exist: zoom runs from 0 to 22 and, at zoom {z}, x and y from 0 to 2^{z} - 1"
+    )]
     InvalidTile {
         /// Zoom level.
-        z: u8,
+        z: u32,
         /// Column.
         x: u32,
         /// Row.

@@ -7,31 +7,24 @@
 //! `round(world * 2^z * e)`, and tile `(x, y)` covers
 //! `x*e ..= (x+1)*e` of that grid.
 
-use std::f64::consts::PI;
-
 /// Sphere radius of EPSG:3857, metres.
-pub const EARTH_RADIUS: f64 = 6_378_137.0;
+pub const EARTH_RADIUS: f64 = equimap_crs::EARTH_RADIUS_M;
 
 /// Half the projected world width, metres (`π·R`).
-pub const HALF_WORLD: f64 = PI * EARTH_RADIUS;
+pub const HALF_WORLD: f64 = equimap_crs::HALF_WORLD_M;
 
 /// Latitude at which Web Mercator's square world ends (`atan(sinh π)`).
-pub const MAX_LATITUDE: f64 = 85.051_128_779_806_59;
+pub const MAX_LATITUDE: f64 = equimap_crs::WEB_MERCATOR_MAX_LATITUDE;
 
 /// WGS84 longitude/latitude (degrees) to EPSG:3857 metres. Latitude is
-/// clamped to ±[`MAX_LATITUDE`].
+/// clamped to ±[`MAX_LATITUDE`]. The formula is `equimap-crs`'s, the one copy.
 pub fn lonlat_to_mercator(lon: f64, lat: f64) -> (f64, f64) {
-    let lat = lat.clamp(-MAX_LATITUDE, MAX_LATITUDE);
-    let x = EARTH_RADIUS * lon.to_radians();
-    let y = EARTH_RADIUS * (PI / 4.0 + lat.to_radians() / 2.0).tan().ln();
-    (x, y)
+    equimap_crs::lonlat_to_web_mercator(lon, lat)
 }
 
 /// EPSG:3857 metres to WGS84 longitude/latitude (degrees).
 pub fn mercator_to_lonlat(x: f64, y: f64) -> (f64, f64) {
-    let lon = (x / EARTH_RADIUS).to_degrees();
-    let lat = (2.0 * (y / EARTH_RADIUS).exp().atan() - PI / 2.0).to_degrees();
-    (lon, lat)
+    equimap_crs::web_mercator_to_lonlat(x, y)
 }
 
 /// WGS84 longitude/latitude to normalised world coordinates (`0..1`, y down).
@@ -48,6 +41,23 @@ pub fn mercator_to_world(x: f64, y: f64) -> (f64, f64) {
 /// Normalised world coordinates to WGS84 longitude/latitude.
 pub fn world_to_lonlat(x: f64, y: f64) -> (f64, f64) {
     mercator_to_lonlat((x - 0.5) * 2.0 * HALF_WORLD, (0.5 - y) * 2.0 * HALF_WORLD)
+}
+
+/// Checks that `z/x/y` is a tile of the grid: `z` at most [`MAX_ZOOM`](crate::MAX_ZOOM) and
+/// `x`, `y` below `2^z`. The one check every caller (renderer, server) uses.
+///
+/// ```
+/// use equimap_tiles::projection::check_tile;
+/// assert_eq!(check_tile(3, 7, 7).ok(), Some(3));
+/// assert!(check_tile(3, 8, 0).is_err());
+/// assert!(check_tile(23, 0, 0).is_err());
+/// ```
+pub fn check_tile(z: u32, x: u32, y: u32) -> Result<u8, crate::TileError> {
+    let n = 1u64 << z.min(63);
+    match u8::try_from(z) {
+        Ok(z8) if z8 <= crate::MAX_ZOOM && u64::from(x) < n && u64::from(y) < n => Ok(z8),
+        _ => Err(crate::TileError::InvalidTile { z, x, y }),
+    }
 }
 
 /// The tile `(x, y)` at zoom `z` that contains a longitude/latitude.

@@ -295,6 +295,9 @@ fn edition(log: &mut SourceLog, m: &Membership, b: &mut Builder, ed: &Edition<'_
     Ok(())
 }
 
+// A split into named steps (and without Box::leak) is prepared but waits: the counts data
+// model landed here in parallel (issue #13 report).
+#[allow(clippy::too_many_lines)]
 fn define_domain(b: &mut Builder, ed: &Edition<'_>, dom: &Domain) {
     let id = |s: &str| format!("imd{}_{}_{s}", ed.year, dom.id).replace("_imd_", "_");
     let lsoa_level = |what: &str| vec![level(ed.lsoa, ed.period, what, false)];
@@ -436,6 +439,9 @@ fn add_score_reference(
     );
 }
 
+// A split into named steps (and without Box::leak) is prepared but waits: the counts data
+// model landed here in parallel (issue #13 report).
+#[allow(clippy::too_many_lines)]
 #[allow(clippy::too_many_arguments)]
 fn imd_extras(
     b: &mut Builder,

@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use equimap_pmtiles::{PmTilesWriter, WriteStats, WriterOptions};
+use pmtiles::{TileCoord, TileId};
 use serde_json::json;
 
 /// One synthetic tile: `((z, x, y), payload)`.
@@ -64,8 +65,9 @@ pub fn write_archive(opts: WriterOptions, tiles: &[Tile]) -> (Vec<u8>, WriteStat
     for ((z, x, y), data) in tiles {
         w.add_tile(*z, *x, *y, data).expect("add_tile");
     }
-    let mut out = Vec::new();
+    let mut out = std::io::Cursor::new(Vec::new());
     let stats = w.finish(&mut out).expect("finish");
+    let out = out.into_inner();
     assert_eq!(stats.bytes, out.len() as u64, "stats.bytes matches output");
     (out, stats)
 }
@@ -76,16 +78,36 @@ pub fn write_archive(opts: WriterOptions, tiles: &[Tile]) -> (Vec<u8>, WriteStat
 pub fn leafy_tiles(count: usize, seed: u64) -> Vec<Tile> {
     let mut rng = Rng::new(seed);
     let mut tiles = Vec::with_capacity(count);
-    let mut id = equimap_pmtiles::tile_id(10, 0, 0);
+    let mut id = tile_id(10, 0, 0);
     for i in 0..count {
         id += rng.range(1, 17);
-        let c = equimap_pmtiles::tile_coord(id);
+        let c = TileCoord::from(TileId::new(id).expect("id in pyramid"));
         let data = if i.is_multiple_of(10) {
             b"shared-synthetic".to_vec()
         } else {
             unique_payload(i as u64, rng.range(8, 40) as usize)
         };
-        tiles.push(((c.z, c.x, c.y), data));
+        tiles.push(((c.z(), c.x(), c.y()), data));
     }
     tiles
 }
+
+/// The Hilbert tile id of `z/x/y` (pmtiles-rs's).
+pub fn tile_id(z: u8, x: u32, y: u32) -> u64 {
+    TileId::from(TileCoord::new(z, x, y).expect("coordinate in pyramid")).value()
+}
+
+/// Byte offsets and lengths of the four sections (root, metadata, leaves,
+/// data), read from the fixed header layout of the PMTiles v3 spec.
+pub fn sections(bytes: &[u8]) -> [(u64, u64); 4] {
+    let u = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+    [
+        (u(8), u(16)),
+        (u(24), u(32)),
+        (u(40), u(48)),
+        (u(56), u(64)),
+    ]
+}
+
+/// Length of a PMTiles v3 header.
+pub const HEADER_LEN: usize = 127;

@@ -389,7 +389,7 @@ impl Query {
                 "The IMD score is the resident-weighted mean of the touched LSOAs' IMD 2025 scores; residents by decile use each LSOA's national IMD 2025 decile (1 = most deprived 10% in England).".to_owned(),
                 "Life expectancy is an estimate: LSOA values are themselves made from 2011 MSOA figures for 2016-20 (ONS), weighted by residents.".to_owned(),
                 "Green-space access figures are resident-weighted means of the LSOA values, which are measured from Output Area centroids by straight-line distance (docs/greenspace.md); walking distance is longer.".to_owned(),
-                "GP distances are straight lines from the site's edge; walking distance is longer. Registered patients are at 1 April 2026 (NHS England).".to_owned(),
+                format!("GP distances are straight lines from the site's edge; walking distance is longer. GP practices: {} (NHS England).", self.atlas.manifest.reference_layers.get("gp_practices").map_or("registered patients", |l| l.vintage.as_str())),
             ],
             attribution: self.atlas.manifest.attribution.clone(),
         })

@@ -6,7 +6,7 @@ use std::path::Path;
 use equimap_atlas::{Atlas, read_fgb};
 use geo::Geometry;
 
-use super::{Banded, TileSetEntry, text_props};
+use super::{Banded, TileSetEntry, number_props, text_props};
 use crate::{Feature, IndexOptions, LayerIndex, PropValue, TileError};
 
 /// Which green-space set.
@@ -35,8 +35,8 @@ pub(super) fn basemap_set(atlas: &Atlas) -> Result<Option<(String, TileSetEntry)
 }
 
 /// The `gp` set, if the atlas has GP practices.
-pub(super) fn gp_set(dir: &Path) -> Result<Option<(String, TileSetEntry)>, TileError> {
-    Ok(gp_layer(dir)?.map(|gp| {
+pub(super) fn gp_set(atlas: &Atlas) -> Result<Option<(String, TileSetEntry)>, TileError> {
+    Ok(gp_layer(atlas)?.map(|gp| {
         (
             "gp".to_owned(),
             TileSetEntry {
@@ -55,18 +55,20 @@ pub(super) fn green_set(
     atlas: &Atlas,
     which: Green,
 ) -> Result<Option<(String, TileSetEntry)>, TileError> {
-    let (id, file, keys, gtype, min) = match which {
+    let (id, file, keys, numbers, gtype, min): (_, _, &[&str], &[&str], _, _) = match which {
         Green::Sites => (
             "greenspace",
             "greenspace_sites",
-            &["name", "function", "category", "source", "hectares"][..],
+            &["name", "function", "category", "source"],
+            &["hectares"],
             "polygon",
             8u8,
         ),
         Green::Access => (
             "greenspace_access",
             "greenspace_access",
-            &["site_name", "site_function", "access_type", "category"][..],
+            &["site_name", "site_function", "access_type", "category"],
+            &[],
             "point",
             12u8,
         ),
@@ -74,22 +76,31 @@ pub(super) fn green_set(
     let Some(rec) = atlas.manifest.reference_layers.get(file) else {
         return Ok(None);
     };
-    let rows = read_fgb(&atlas.dir.join(&rec.file))
-        .map_err(|e| TileError::InvalidOptions(e.to_string()))?;
+    let path = atlas.dir.join(&rec.file);
+    let rows = read_fgb(&path).map_err(|e| TileError::InvalidOptions(e.to_string()))?;
     let features = rows
         .into_iter()
         .enumerate()
-        .map(|(i, (geom, props))| Feature {
-            id: i as u64 + 1,
-            geometry: geom,
-            properties: text_props(&props, keys),
-        });
+        .map(|(i, (geom, props))| {
+            let mut properties = text_props(&props, keys);
+            properties.extend(number_props(&props, numbers, &path, i + 1)?);
+            Ok(Feature {
+                id: i as u64 + 1,
+                geometry: geom,
+                properties,
+            })
+        })
+        .collect::<Result<Vec<_>, TileError>>()?;
     let opts = IndexOptions {
         preserve_topology: false,
         ..IndexOptions::default()
     };
     let index = LayerIndex::new(id, features, &opts)?;
-    let fields = keys.iter().map(|k| ((*k).to_owned(), "String")).collect();
+    let fields = keys
+        .iter()
+        .map(|k| ((*k).to_owned(), "String"))
+        .chain(numbers.iter().map(|k| ((*k).to_owned(), "Number")))
+        .collect();
     Ok(Some((
         id.to_owned(),
         TileSetEntry {
@@ -212,51 +223,25 @@ fn hectares(g: &Geometry) -> f64 {
     g.geodesic_area_unsigned() / 10_000.0
 }
 
-fn gp_layer(dir: &Path) -> Result<Option<Banded>, TileError> {
-    let path = dir.join("reference/gp_practices.csv");
-    let Ok(mut rdr) = csv_reader(&path) else {
+fn gp_layer(atlas: &Atlas) -> Result<Option<Banded>, TileError> {
+    let Some(rec) = atlas.manifest.reference_layers.get("gp_practices") else {
         return Ok(None);
     };
-    let mut features = Vec::new();
-    let headers = rdr
-        .headers()
-        .map_err(|e| TileError::InvalidOptions(e.to_string()))?
-        .clone();
-    let col = |n: &str| headers.iter().position(|h| h == n);
-    let (Some(o), Some(n), Some(p), Some(x), Some(y)) = (
-        col("org_code"),
-        col("name"),
-        col("registered_patients"),
-        col("lon"),
-        col("lat"),
-    ) else {
-        return Ok(None);
-    };
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| TileError::InvalidOptions(e.to_string()))?;
-        let num = |c: usize| rec.get(c).and_then(|s| s.parse::<f64>().ok());
-        let (Some(lon), Some(lat)) = (num(x), num(y)) else {
-            continue;
-        };
-        features.push(Feature {
-            id: i as u64 + 1,
-            geometry: Geometry::Point(geo::Point::new(lon, lat)),
-            properties: vec![
-                (
-                    "org_code".to_owned(),
-                    PropValue::String(rec.get(o).unwrap_or_default().to_owned()),
-                ),
-                (
-                    "name".to_owned(),
-                    PropValue::String(rec.get(n).unwrap_or_default().to_owned()),
-                ),
-                (
-                    "registered_patients".to_owned(),
-                    PropValue::Double(num(p).unwrap_or(0.0)),
-                ),
-            ],
-        });
-    }
+    let rows: Vec<equimap_atlas::GpPracticeRow> =
+        equimap_atlas::read_rows(&atlas.dir.join(&rec.file))
+            .map_err(|e| TileError::InvalidOptions(e.to_string()))?;
+    let features = rows.into_iter().enumerate().map(|(i, r)| Feature {
+        id: i as u64 + 1,
+        geometry: Geometry::Point(geo::Point::new(r.lon, r.lat)),
+        properties: vec![
+            ("org_code".to_owned(), PropValue::String(r.org_code)),
+            ("name".to_owned(), PropValue::String(r.name)),
+            (
+                "registered_patients".to_owned(),
+                PropValue::Double(f64::from(r.registered_patients)),
+            ),
+        ],
+    });
     let index = LayerIndex::new(
         "gp",
         features,
@@ -274,10 +259,6 @@ fn gp_layer(dir: &Path) -> Result<Option<Banded>, TileError> {
         name: "gp".to_owned(),
         bands: vec![(0, index)],
         fields,
-        description: "GP practices (NHS ODS) with registered patients at 1 April 2026".to_owned(),
+        description: format!("GP practices (NHS ODS) with {}", rec.vintage),
     }))
-}
-
-fn csv_reader(path: &Path) -> Result<csv::Reader<std::fs::File>, csv::Error> {
-    csv::Reader::from_path(path)
 }

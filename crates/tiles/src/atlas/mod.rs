@@ -66,6 +66,28 @@ pub fn area_id(code: &str) -> u64 {
         })
 }
 
+/// Numeric properties parsed from their stored text, so tiles carry numbers a style can
+/// compare. A value that does not parse is an error naming the file, feature and field.
+pub(crate) fn number_props(
+    props: &BTreeMap<String, String>,
+    keys: &[&str],
+    path: &std::path::Path,
+    row: usize,
+) -> Result<Vec<(String, PropValue)>, TileError> {
+    keys.iter()
+        .filter_map(|k| Some((*k, props.get(*k)?)))
+        .map(|(k, v)| {
+            let n = v.trim().parse::<f64>().map_err(|_| {
+                TileError::InvalidOptions(format!(
+                    "{}: feature {row}, field {k}: {v:?} is not a number",
+                    path.display()
+                ))
+            })?;
+            Ok((k.to_owned(), PropValue::Double(n)))
+        })
+        .collect()
+}
+
 pub(crate) fn text_props(
     props: &BTreeMap<String, String>,
     keys: &[&str],
@@ -99,7 +121,7 @@ fn build_sets(atlas: &Atlas, budget: usize) -> Result<BTreeMap<String, TileSetEn
         match job {
             Job::Geography(g) => geography::geography_set(atlas, g, budget, &ogl).map(Some),
             Job::Basemap => context::basemap_set(atlas),
-            Job::Gp => context::gp_set(&atlas.dir),
+            Job::Gp => context::gp_set(atlas),
             Job::Green(which) => context::green_set(atlas, which),
         }
     };
