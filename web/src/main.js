@@ -546,6 +546,8 @@ class App {
 
   async setChoropleth() {
     const token = ++this.choroToken;
+    // `ready` means the current choropleth is drawn: a new one clears it until it is.
+    delete document.body.dataset.ready;
     const map = this.map;
     if (!map || !map.isStyleLoaded?.()) {
       if (map) map.once('idle', () => token === this.choroToken && this.setChoropleth());

@@ -248,7 +248,7 @@ async fn site_reports_in_three_formats() {
     )
     .await;
     assert!(s == StatusCode::OK && ctype.starts_with("text/csv"));
-    assert!(String::from_utf8_lossy(&b).contains("residents (estimate)"));
+    assert!(String::from_utf8_lossy(&b).contains("residents (estimate, "));
     let (s, ctype, b) = post("/api/site?format=geojson", square(-1.5486, 53.8019, 0.003)).await;
     assert!(s == StatusCode::OK && ctype == "application/geo+json");
     let g: Value = serde_json::from_slice(&b).expect("geojson");
