@@ -7,7 +7,7 @@ import { escapeHtml as esc, formatValue, isNum } from './format.js';
 export const SIGNIFICANCE = {
   better: { colour: '#0072B2', text: '#ffffff', short: 'better' },
   similar: { colour: '#F0E442', text: '#1a1a1a', short: 'similar' },
-  worse: { colour: '#D55E00', text: '#ffffff', short: 'worse' },
+  worse: { colour: '#D55E00', text: '#1a1a1a', short: 'worse' },
   higher: { colour: '#CC79A7', text: '#1a1a1a', short: 'higher' },
   lower: { colour: '#56B4E9', text: '#1a1a1a', short: 'lower' },
 };
