@@ -282,6 +282,8 @@ impl Query {
     }
 
     /// The report for a parsed site and buffer distances (metres, ascending).
+    // One step per zone figure; to split into named steps (it grew with the resident points).
+    #[allow(clippy::too_many_lines)]
     pub fn site_report(
         &self,
         site: &ParsedSite,

@@ -154,6 +154,8 @@ pub const NO_HOMES: [&str; 4] = [
 ///
 /// # Errors
 /// A file missing or not parsing, named.
+// One step per zone figure; to split into named steps (it grew with the resident points).
+#[allow(clippy::too_many_lines)]
 pub fn truth_classes(
     q: &Query,
     sources: &std::path::Path,
