@@ -45,7 +45,7 @@ impl Reloader {
             Ok(state) => {
                 let version = state.query.atlas.manifest.version.clone();
                 self.current
-                    .store(Arc::new(equimap_server::router(Arc::new(state))));
+                    .store(Arc::new(crate::serve::serving(Arc::new(state))));
                 tracing::info!(%version, "atlas reloaded");
                 Ok(version)
             }

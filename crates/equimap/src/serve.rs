@@ -233,6 +233,21 @@ fn init_tracing() {
     tracing_subscriber::fmt().with_env_filter(filter).init();
 }
 
+/// The router over a freshly built state, with the gradients computed in the background: the
+/// server is ready at once, and a gradient asked for before its turn computes itself.
+pub fn serving(state: Arc<AppState>) -> axum::Router {
+    let warm = state.clone();
+    std::thread::spawn(move || {
+        let started = Instant::now();
+        let n = warm.query.warm_gradients();
+        tracing::info!(
+            "{n} gradients computed in {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
+    });
+    equimap_server::router(state)
+}
+
 /// Serve until SIGTERM or Ctrl-C.
 pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
     init_tracing();
@@ -258,7 +273,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         tracing::info!("listening on http://{}", listener.local_addr()?);
         let build = Box::new(move || loader.build());
-        let reloader = reload::Reloader::new(equimap_server::router(state), build, token);
+        let reloader = reload::Reloader::new(serving(state), build, token);
         reload::on_sighup(reloader.clone());
         axum::serve(listener, reload::router(reloader))
             .with_graceful_shutdown(shutdown_signal())

@@ -15,6 +15,7 @@ use geo::{
     Area, BooleanOps, BoundingRect, Closest, ClosestPoint, Coord, Geometry, InteriorPoint,
     Intersects, LineString, MultiPolygon, Point, Polygon, Rect,
 };
+use rayon::prelude::*;
 use rstar::{AABB, RTree, RTreeObject};
 
 use crate::error::{IngestError, Result};
@@ -78,25 +79,52 @@ pub fn build(
         )));
     }
     let land = residential_land(log)?;
+    let placed: Vec<Option<Vec<(OaResidents, Pieces)>>> = lsoas
+        .areas
+        .par_iter()
+        .map(|a| {
+            let cents = by_lsoa.get(&a.code).map_or(&[][..], Vec::as_slice);
+            place_lsoa(a, cents, &land, &pops)
+        })
+        .collect();
     let mut oas = Vec::new();
-    let mut pieces: Vec<Vec<(Coord<f64>, f64)>> = Vec::new();
-    for a in &lsoas.areas {
-        let Ok(Geometry::MultiPolygon(bng)) =
-            equimap_crs::geometry_to_bng(&Geometry::MultiPolygon(a.geometry.clone()))
-        else {
+    let mut pieces: Vec<Pieces> = Vec::new();
+    for (a, one) in lsoas.areas.iter().zip(placed) {
+        let Some(one) = one else {
             return Ok(Outcome::Skipped(format!(
                 "residents are placed by area within LSOAs: LSOA {} lies outside the OSTN15 grid",
                 a.code
             )));
         };
-        let cents = by_lsoa.get(&a.code).map_or(&[][..], Vec::as_slice);
-        for (i, c) in cents.iter().enumerate() {
-            let (oa, pts) = place(c, i, cents, &bng, &land, &a.code, pops[&c.oa]);
+        for (oa, pts) in one {
             oas.push(oa);
             pieces.push(pts);
         }
     }
     Ok(Outcome::Built(layer(oas, pieces)))
+}
+
+/// Place the Output Areas of one LSOA; `None` if the LSOA lies outside the OSTN15 grid. Each
+/// LSOA is independent of the others, so they are placed in parallel (rayon) and gathered in
+/// their order: the output does not depend on the number of threads.
+fn place_lsoa(
+    a: &equimap_atlas::Area,
+    cents: &[Centroid],
+    land: &RTree<Land>,
+    pops: &BTreeMap<String, f64>,
+) -> Option<Vec<(OaResidents, Pieces)>> {
+    let Ok(Geometry::MultiPolygon(bng)) =
+        equimap_crs::geometry_to_bng(&Geometry::MultiPolygon(a.geometry.clone()))
+    else {
+        return None;
+    };
+    Some(
+        cents
+            .iter()
+            .enumerate()
+            .map(|(i, c)| place(c, i, cents, &bng, land, &a.code, pops[&c.oa]))
+            .collect(),
+    )
 }
 
 /// Sort Output Areas by code and number their points.
@@ -393,14 +421,26 @@ fn grid_points(land: &MultiPolygon<f64>) -> Vec<(Coord<f64>, f64)> {
     let mut y = first(r.min().y);
     while y < r.max().y {
         let strip = land.intersection(&rect(r.min().x - 1.0, y, r.max().x + 1.0, y + GRID_M));
+        // A cell that no piece of the strip's bounding boxes reaches has an empty intersection:
+        // skip the boolean operation there (same output, far fewer calls).
+        let boxes: Vec<Rect<f64>> = strip
+            .0
+            .iter()
+            .filter_map(BoundingRect::bounding_rect)
+            .collect();
         let mut x = first(r.min().x);
-        while x < r.max().x && strip.unsigned_area() > 0.0 {
-            let cell = strip.intersection(&rect(x, y, x + GRID_M, y + GRID_M));
-            let area = cell.unsigned_area();
-            if area >= 0.05
-                && let Some(p) = cell.interior_point()
-            {
-                out.push((p.0, area));
+        while x < r.max().x && !boxes.is_empty() {
+            let reaches = boxes
+                .iter()
+                .any(|b| b.min().x <= x + GRID_M && b.max().x >= x);
+            if reaches {
+                let cell = strip.intersection(&rect(x, y, x + GRID_M, y + GRID_M));
+                let area = cell.unsigned_area();
+                if area >= 0.05
+                    && let Some(p) = cell.interior_point()
+                {
+                    out.push((p.0, area));
+                }
             }
             x += GRID_M;
         }

@@ -203,6 +203,28 @@ impl Query {
         Ok(gr)
     }
 
+    /// Compute and keep the gradient of every indicator held as counts, by each national
+    /// decile indicator, so that no request pays for the 100,000 simulated regressions of its
+    /// SII interval. Returns how many gradients were computed; an indicator not held at the
+    /// decile's geography is skipped, as a request for it would be refused.
+    pub fn warm_gradients(&self) -> usize {
+        let cat = &self.atlas.catalogue.indicators;
+        let bys: Vec<&str> = cat
+            .iter()
+            .filter(|d| d.kind == equimap_atlas::Kind::Decile && !d.local)
+            .map(|d| d.id.as_str())
+            .collect();
+        let mut n = 0;
+        for def in cat.iter().filter(|d| d.counts.is_some()) {
+            for by in &bys {
+                if self.gradient(&def.id, by, None).is_ok() {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
     fn gradient_cache(
         &self,
     ) -> std::sync::MutexGuard<'_, std::collections::HashMap<(String, String), Gradient>> {

@@ -386,3 +386,28 @@ fn profiles_compare_with_leeds_and_england_by_interval() {
             .all(|r| r.stats.interval.is_some() && r.stats.vs_england.is_some())
     );
 }
+
+#[test]
+fn warming_computes_every_gradient_a_request_could_ask_for() {
+    // A fresh engine, so the shared one's cache does not count.
+    let atlas = Atlas::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../boundaries"))
+        .expect("atlas");
+    let fresh = Query::new(atlas).expect("query");
+    let cat = &fresh.atlas.catalogue;
+    let deciles: Vec<_> = cat
+        .indicators
+        .iter()
+        .filter(|d| d.kind == equimap_atlas::Kind::Decile && !d.local)
+        .collect();
+    // Independently: every (indicator with counts, national decile) pair whose indicator is held
+    // at the decile's geography.
+    let expected = cat
+        .indicators
+        .iter()
+        .filter(|d| d.counts.is_some())
+        .flat_map(|d| deciles.iter().map(move |by| (d, by)))
+        .filter(|(d, by)| d.level(by.native).is_some())
+        .count();
+    assert!(expected >= 8, "{expected}");
+    assert_eq!(fresh.warm_gradients(), expected);
+}

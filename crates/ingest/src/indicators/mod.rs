@@ -175,9 +175,16 @@ impl Builder {
         self,
         codes: &BTreeMap<Geography, Vec<String>>,
     ) -> (Catalogue, BTreeMap<Geography, IndicatorTable>, References) {
+        let mut defs = self.defs;
+        // A level at a geography the atlas does not have (wards in an England atlas) would be
+        // listed with no areas: leave it out, and any indicator left with no level.
+        for d in &mut defs {
+            d.levels.retain(|l| codes.contains_key(&l.geography));
+        }
+        defs.retain(|d| !d.levels.is_empty());
         let mut tables = BTreeMap::new();
         for (g, area_codes) in codes {
-            let cols = columns_at(&self.defs, *g);
+            let cols = columns_at(&defs, *g);
             let empty = BTreeMap::new();
             let by_col = self.values.get(g).unwrap_or(&empty);
             let mut table = IndicatorTable::new(*g, cols.clone());
@@ -193,9 +200,7 @@ impl Builder {
             tables.insert(*g, table);
         }
         (
-            Catalogue {
-                indicators: self.defs,
-            },
+            Catalogue { indicators: defs },
             tables,
             References { rows: self.refs },
         )
@@ -298,4 +303,49 @@ pub fn parent_map(
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(id: &str) -> Meta<'_> {
+        Meta {
+            id,
+            label: id,
+            description: "",
+            theme: "",
+            unit: "share",
+            kind: Kind::Share,
+            polarity: Polarity::HigherIsWorse,
+            native: Geography::Lsoa21,
+            source: "",
+            attribution: "",
+            decimals: 1,
+            in_tiles: false,
+            local: false,
+            caveat: None,
+        }
+    }
+
+    #[test]
+    fn levels_at_geographies_the_atlas_lacks_are_left_out() {
+        // An England atlas has no wards: an indicator defined at LSOA and ward keeps its LSOA
+        // level only, and one defined only at ward is dropped.
+        let mut b = Builder::new("all", "England");
+        let lsoa = level(Geography::Lsoa21, "2021", "as published", false);
+        let ward = level(Geography::Ward, "2021", "summed", true);
+        b.define(&meta("both"), vec![lsoa, ward.clone()]);
+        b.define(&meta("ward_only"), vec![ward]);
+        let codes = BTreeMap::from([(Geography::Lsoa21, vec!["E01000001".to_owned()])]);
+        let (cat, tables, _) = b.finish(&codes);
+        assert_eq!(cat.indicators.len(), 1);
+        let both = &cat.indicators[0];
+        assert_eq!(both.id, "both");
+        assert_eq!(
+            both.levels.iter().map(|l| l.geography).collect::<Vec<_>>(),
+            [Geography::Lsoa21]
+        );
+        assert!(!tables.contains_key(&Geography::Ward));
+    }
 }
