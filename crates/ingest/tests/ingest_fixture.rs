@@ -372,3 +372,31 @@ fn residents_are_placed_on_residential_land_inside_their_lsoa() {
         .count();
     assert!(centroid > 0 && centroid < 69 / 3, "{centroid}");
 }
+
+#[test]
+fn children_aged_0_4_and_5_15_split_the_census_count_by_mid_2020_single_years() {
+    let (_t, atlas) = build();
+    let g = Geography::Lsoa21;
+    let v = |code, id| atlas.value(g, code, id).expect(id);
+    // Leeds 011A: Census 2021 0-15 = 179; mid-2020 0-4 = 44 (8+7+12+11+6), 5-15 = 137:
+    // 179 × 44/181 = 43.5 → 44, and 179 − 44 = 135.
+    assert_eq!(v("E01011264", "age_0_4"), 44.0);
+    assert_eq!(v("E01011264", "age_5_15"), 135.0);
+    // E01032945 (mid-2020: 32 aged 0-4, 75 aged 5-15) split into E01035040 (Census 0-15 = 73)
+    // and E01035041 (71): both parts take its proportions, 73 × 32/107 = 21.8 → 22 and
+    // 71 × 32/107 = 21.2 → 21.
+    assert_eq!(v("E01035040", "age_0_4"), 22.0);
+    assert_eq!(v("E01035041", "age_0_4"), 21.0);
+    assert_eq!(v("E01035041", "age_5_15"), 50.0);
+    // The bands always sum to the Census 0-15 count, at every geography.
+    for a in &atlas.areas(g).expect("lsoa21").areas {
+        let c = &a.code;
+        assert_eq!(v(c, "age_0_4") + v(c, "age_5_15"), v(c, "age_0_15"), "{c}");
+    }
+    let d = |id| atlas.value(Geography::District, "E08000035", id).expect(id);
+    assert_eq!(d("age_0_4") + d("age_5_15"), d("age_0_15"));
+    let def = atlas.catalogue.get("age_0_4").expect("catalogue");
+    let lvl = def.level(g).expect("lsoa21 level");
+    assert!(lvl.estimate && lvl.method.contains("mid-2020") && lvl.period.contains("Census 2021"));
+    assert!(def.source.contains("SAPE23DT2") && def.source.contains("LSOA11"));
+}

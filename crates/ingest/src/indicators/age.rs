@@ -23,7 +23,8 @@ pub const AGE_BANDS: [(&str, &str); 6] = [
 
 const CENSUS: &str = "Census 2021 (21 March 2021)";
 
-/// Add the six age-band counts at LSOA 2021, summed to MSOA 2021, ward and district.
+/// Add the six age-band counts at LSOA 2021, summed to MSOA 2021, ward and district, and the
+/// 0-4 / 5-15 split of the 0-15 band (`child_bands`).
 pub fn age_bands(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Result<()> {
     let sel = m.codes(Geography::Lsoa21);
     let csv = log.csv(
@@ -37,6 +38,8 @@ pub fn age_bands(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Result
         .collect::<Result<Vec<usize>>>()?;
     let mut local: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); AGE_BANDS.len()];
     let mut england = [0.0; AGE_BANDS.len()];
+    // Every English LSOA's 0-15 count, split into 0-4 and 5-15 below.
+    let mut england_0_15 = BTreeMap::new();
     for row in csv.rows() {
         let c = row.req(code)?;
         if !c.starts_with("E01") {
@@ -45,6 +48,9 @@ pub fn age_bands(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Result
         for (k, col) in cols.iter().enumerate() {
             let v = row.req_num(*col)?;
             england[k] += v;
+            if k == 0 {
+                england_0_15.insert(c.to_owned(), v);
+            }
             if sel.contains(c) {
                 local[k].insert(c.to_owned(), v);
             }
@@ -92,5 +98,5 @@ pub fn age_bands(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Result
             ),
         );
     }
-    Ok(())
+    super::child_bands::child_bands(log, m, b, &england_0_15)
 }

@@ -5,6 +5,7 @@
 
 mod age;
 mod census_health;
+mod child_bands;
 mod counts;
 mod imd;
 mod imd_change;
