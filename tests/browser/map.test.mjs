@@ -388,10 +388,45 @@ describe('equimap web map', { timeout: 1200000 }, () => {
     // Age bands and the residents method note, as the API gives them.
     const ageRows = page.locator('.site-result table[data-site="age-bands"] tbody tr');
     assert.equal(await ageRows.count(), api.zones[0].age_bands.length);
-    assert.equal(api.zones[0].age_bands.length, 6);
-    const under16 = await ageRows.nth(0).locator('td').allInnerTexts();
-    api.zones.forEach((z, i) => assert.ok(shownMatches(under16[i], z.age_bands[0].residents), `age 0-15 ${under16[i]} vs ${z.age_bands[0].residents}`));
-    assert.match(await page.locator('.site-result table[data-site="age-bands"] caption').innerText(), /Census 2021/);
+    // 0-4 and 5-15 (estimates: Census 2021 0-15 split by mid-2020 single years), then the
+    // five Census 2021 bands.
+    assert.deepEqual(api.zones[0].age_bands.map((b) => b.id), ['age_0_4', 'age_5_15', 'age_16_24', 'age_25_34', 'age_35_49', 'age_50_64', 'age_65_plus']);
+    for (const [k, band] of api.zones[0].age_bands.entries()) {
+      const row = ageRows.nth(k);
+      assert.match(await row.locator('th').innerText(), new RegExp(band.label.replace(/^Residents aged /, '')));
+      assert.ok((await row.locator('th').innerText()).includes(band.period), `band ${band.id} shows its date`);
+      const cells = await row.locator('td').allInnerTexts();
+      api.zones.forEach((z, i) => assert.ok(shownMatches(cells[i], z.age_bands[k].residents), `${band.id} ${cells[i]} vs ${z.age_bands[k].residents}`));
+    }
+    assert.match(await ageRows.nth(0).locator('th').innerText(), /^0-4\s+Estimate: Census 2021 .*mid-2020/);
+    assert.match(await ageRows.nth(2).locator('th').innerText(), /^16-24\s+Census 2021 \(21 March 2021\)$/);
+    // Health outcomes, fuel poverty and deprivation shares: value, 95% interval and the
+    // comparisons in words, as the API gives them, for every zone.
+    const outcomes = page.locator('.site-result table[data-site="outcomes"]');
+    assert.match(await outcomes.locator('caption').innerText(), /crude, not age-standardised/);
+    const outcomeRows = outcomes.locator('tbody tr');
+    assert.equal(api.zones[0].outcomes.length, 9);
+    assert.equal(await outcomeRows.count(), api.zones[0].outcomes.length);
+    for (const [k, o0] of api.zones[0].outcomes.entries()) {
+      assert.equal((await outcomeRows.nth(k).locator('th').innerText()).trim(), o0.label);
+      const cells = await outcomeRows.nth(k).locator('td').allInnerTexts();
+      api.zones.forEach((z, i) => {
+        const o = z.outcomes[k];
+        assert.ok(cells[i].includes(`${(o.value * 100).toFixed(1)}%`), `${o.id} ${z.label}: ${cells[i]} vs ${o.value}`);
+        if (o.interval) {
+          assert.match(cells[i], /95% CI/);
+          for (const c of [o.vs_district, o.vs_england]) assert.ok(cells[i].includes(c.words), `${o.id} ${z.label}: ${cells[i]} lacks ${c.words}`);
+        } else {
+          assert.match(cells[i], /not tested/, `${o.id} has no interval`);
+        }
+      });
+    }
+    const badK = api.zones[0].outcomes.findIndex((o) => o.id === 'bad_health_share');
+    const badge = outcomeRows.nth(badK).locator('td').first().locator('.sig').last();
+    assert.equal((await badge.innerText()).trim(), api.zones[0].outcomes[badK].vs_england.words);
+    const outcomeNotes = await page.locator('[data-site="outcome-notes"]').innerText();
+    assert.match(outcomeNotes, /Wilson score intervals on these apportioned counts, an approximation/);
+    assert.match(outcomeNotes, /treated with caution/);
     assert.equal(api.zones[0].residents_method, 'dasymetric');
     assert.match(await page.locator('[data-site="residents-method"]').innerText(), /placed where they live/);
     assert.ok(api.method.some((m) => /dasymetric/.test(m)));
@@ -406,13 +441,19 @@ describe('equimap web map', { timeout: 1200000 }, () => {
     assert.match(csv, /^# Contains OS data/);
     assert.match(csv, /zone,buffer_m,measure,value,unit/);
     assert.match(csv, /^# method: Residents are placed where they live/m);
-    assert.match(csv, /residents aged 0-15 \(estimate; /);
+    assert.match(csv, /residents aged 0-4 \(estimate; ONS Census 2021 .*mid-2020/);
+    assert.match(csv, /^zone,buffer_m,indicator,label,value,unit,lower_95,upper_95,numerator,denominator,district_value,england_value,compared_with_district,compared_with_england/m);
+    assert.match(csv, /^# method: .*approximation/m);
+    assert.match(csv, /,bad_health_share,/);
     const [gjDl] = await Promise.all([page.waitForEvent('download'), page.click('[data-site="geojson"]')]);
     const gj = JSON.parse(readFileSync(await gjDl.path(), 'utf8'));
     assert.equal(gj.type, 'FeatureCollection');
     assert.equal(gj.features.filter((f) => f.properties.kind === 'zone').length, 3);
     assert.ok(gj.method.some((m) => /dasymetric/.test(m)));
-    assert.equal(gj.features.find((f) => f.properties.kind === 'zone').properties.age_bands.length, 6);
+    assert.equal(gj.features.find((f) => f.properties.kind === 'zone').properties.age_bands.length, 7);
+    const gjBad = gj.features.find((f) => f.properties.kind === 'zone').properties.outcomes.find((o) => o.id === 'bad_health_share');
+    assert.equal(gjBad.compared_with_england, api.zones[0].outcomes[badK].vs_england.words);
+    assert.ok(gjBad.lower_95 < gjBad.value && gjBad.value < gjBad.upper_95);
     // print view
     await page.evaluate(() => (window.__equimapNoPrintDialog = true));
     await page.click('[data-site="print"]');

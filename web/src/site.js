@@ -5,7 +5,8 @@
 
 import { post, qs, saveBlob } from './api.js';
 import { decileStack } from './charts.js';
-import { escapeHtml as esc, formatFixed, formatInt, formatPct, isNum } from './format.js';
+import { escapeHtml as esc, formatFixed, formatInt, formatPct, formatValue, isNum } from './format.js';
+import { intervalText, significanceBadge, significanceKey } from './significance.js';
 
 const BUFFERS = [200, 400, 800, 1600];
 const DEFAULT_BUFFERS = [400, 800];
@@ -31,7 +32,7 @@ export class SiteTool {
     ).join('');
     return `<article class="site">
       <h2 id="panel-title" tabindex="-1">Site report</h2>
-      <p>Who lives in and around a site: residents by age and deprivation decile, IMD score, life expectancy and GP practices, for the site and buffer rings around it.</p>
+      <p>Who lives in and around a site: residents by age and deprivation decile, IMD score, health and fuel poverty compared with the district and England, life expectancy and GP practices, for the site and buffer rings around it.</p>
       <section aria-labelledby="site-input-h" class="no-print">
         <h3 id="site-input-h">1. The site</h3>
         <div class="actions">
@@ -309,9 +310,9 @@ export class SiteTool {
     const bands = zones[0]?.age_bands || [];
     const ageTable = bands.length
       ? `<div class="table-wrap" role="region" aria-label="Residents by age band" tabindex="0"><table class="data" data-site="age-bands">
-      <caption>Residents by age band (estimate; ${esc(bands[0].source)})</caption>
+      <caption>Residents by age band (estimates for each zone; the source and date of each band under its name)</caption>
       <thead><tr><th scope="col">Age</th>${zones.map((z) => `<th scope="col" class="num">${esc(z.label)}</th>`).join('')}</tr></thead>
-      <tbody>${bands.map((b, i) => `<tr><th scope="row">${esc(b.label.replace(/^Residents aged /, ''))}</th>${zones.map((z) => `<td class="num">${esc(formatInt(z.age_bands?.[i]?.residents))}</td>`).join('')}</tr>`).join('')}</tbody>
+      <tbody>${bands.map((b, i) => `<tr><th scope="row">${esc(b.label.replace(/^Residents aged /, ''))}<br><small class="source" title="${esc(b.method)}">${esc(b.estimate ? `Estimate: ${b.period}` : b.period)}</small></th>${zones.map((z) => `<td class="num">${esc(formatInt(z.age_bands?.[i]?.residents))}</td>`).join('')}</tr>`).join('')}</tbody>
     </table></div>`
       : '';
     const placed = zones.some((z) => z.residents_method === 'dasymetric')
@@ -319,6 +320,7 @@ export class SiteTool {
       : 'Residents are spread evenly over each LSOA’s area (parks and industrial land included): this atlas has no Output Area data.';
     const fellBack = Math.max(0, ...zones.map((z) => z.lsoas_placed_by_area || 0));
     const methodNote = `<p class="small" data-site="residents-method">${esc(placed)}${fellBack ? ` ${fellBack} LSOA(s) without Output Area data are placed by area.` : ''} See Method below.</p>`;
+    const outcomes = outcomesTable(zones, this.app.cat.districtName);
     const comps = (r.comparisons || [])
       .map(
         (c) => `<tr><th scope="row">${esc(c.label)}</th><td class="num">${esc(fmtRef(c.district?.value, c.unit))}</td><td class="num">${esc(fmtRef(c.england?.value, c.unit))}</td></tr>`,
@@ -357,6 +359,7 @@ export class SiteTool {
       ${zoneTable}
       ${methodNote}
       ${ageTable}
+      ${outcomes}
       <h4>Residents by national IMD 2025 decile</h4>
       ${decileStack(zones)}
       ${compTable}
@@ -384,6 +387,40 @@ export class SiteTool {
     this.stopDrawing();
     this.root = null;
   }
+}
+
+// Health outcomes, fuel poverty and the deprivation shares of each zone: the value, its 95%
+// interval and the comparison with the district and England, always in words beside the colour.
+function outcomesTable(zones, districtName) {
+  const list = zones[0]?.outcomes || [];
+  if (!list.length) return '';
+  const cell = (o) => {
+    if (!o) return '<td class="num">–</td>';
+    const ci = o.interval ? `<br><small class="ci" title="${esc(o.interval.method)}">${esc(intervalText(o.interval, o))}</small>` : '';
+    const badges = o.vs_district || o.vs_england
+      ? `<br>${significanceBadge(o.vs_district)} ${significanceBadge(o.vs_england)}`
+      : o.counts && !o.interval ? '<br><small class="not-tested">not tested (a classification, not a sample)</small>' : '';
+    return `<td class="num" data-outcome="${esc(o.id)}">${esc(formatValue(o.value, o))}${ci}${badges}</td>`;
+  };
+  const ref = (o, key) => `<td class="num">${esc(formatValue(o[key]?.value, o))}</td>`;
+  const rows = list
+    .map((o, k) => `<tr><th scope="row">${esc(o.label)}</th>${zones.map((z) => cell(z.outcomes?.[k]?.id === o.id ? z.outcomes[k] : null)).join('')}${ref(o, 'district')}${ref(o, 'england')}</tr>`)
+    .join('');
+  const caveats = [...new Map(list.filter((o) => o.caveat).map((o) => [o.caveat, o.label])).entries()]
+    .map(([c, label]) => `<li><strong>${esc(label)}:</strong> ${esc(c)}</li>`)
+    .join('');
+  return `<h4 id="site-outcomes-h">Health and deprivation compared with ${esc(districtName)} and England</h4>
+    <div class="table-wrap" role="region" aria-labelledby="site-outcomes-h" tabindex="0"><table class="data" data-site="outcomes">
+      <caption>Estimates for each zone, with 95% intervals; Census 2021 health shares are crude, not age-standardised</caption>
+      <thead><tr><th scope="col">Measure</th>${zones.map((z) => `<th scope="col" class="num">${esc(z.label)}</th>`).join('')}<th scope="col" class="num">${esc(districtName)}</th><th scope="col" class="num">England</th></tr></thead>
+      <tbody>${rows}</tbody>
+    </table></div>
+    ${significanceKey()}
+    <ul class="small" data-site="outcome-notes">
+      <li>Each zone’s counts are estimates: each LSOA’s numerator and denominator weighted by the share of its residents placed inside the zone, then summed. The 95% intervals are Wilson score intervals on these apportioned counts, an approximation (see Method).</li>
+      <li>A colour always comes with its words: the comparison is with the zone’s 95% interval; the first badge compares with ${esc(districtName)}, the second with England.</li>
+      ${caveats}
+    </ul>`;
 }
 
 function fmtRef(v, unit) {

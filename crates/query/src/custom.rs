@@ -169,16 +169,7 @@ impl Query {
         let (Some(set), Some(table)) = (self.atlas.areas(g), self.atlas.tables.get(&g)) else {
             return Vec::new();
         };
-        let pop_col = table.column_index("population");
-        // (row, share, residents of the share) for each LSOA with a row.
-        let rows: Vec<(usize, f64, f64)> = shares
-            .iter()
-            .filter_map(|&(i, share)| {
-                let r = table.row_index(&set.areas[i].code)?;
-                let pop = pop_col.and_then(|c| table.value_at(r, c)).unwrap_or(0.0);
-                Some((r, share, pop * share))
-            })
-            .collect();
+        let rows = share_rows(set, table, shares);
         self.atlas
             .catalogue
             .at(g)
@@ -216,7 +207,7 @@ impl Query {
     /// An indicator held as counts (its catalogue `counts`): numerator and denominator each
     /// summed over the LSOA shares, then divided, so the zone's value is a ratio of counts,
     /// never an average of rates.
-    fn ratio_of_counts(
+    pub(crate) fn ratio_of_counts(
         &self,
         d: &equimap_atlas::IndicatorDef,
         table: &equimap_atlas::IndicatorTable,
@@ -245,4 +236,21 @@ impl Query {
         add_statistics(&mut iv, &self.atlas, d, g, counts, None);
         Some(iv)
     }
+}
+
+/// `(row, share, residents of the share)` for each LSOA share with a row in the LSOA table.
+pub(crate) fn share_rows(
+    set: &equimap_atlas::AreaSet,
+    table: &equimap_atlas::IndicatorTable,
+    shares: &[(usize, f64)],
+) -> Vec<(usize, f64, f64)> {
+    let pop_col = table.column_index("population");
+    shares
+        .iter()
+        .filter_map(|&(i, share)| {
+            let r = table.row_index(&set.areas[i].code)?;
+            let pop = pop_col.and_then(|c| table.value_at(r, c)).unwrap_or(0.0);
+            Some((r, share, pop * share))
+        })
+        .collect()
 }

@@ -4,12 +4,14 @@
 //! BNG metres (OSTN15), never in degrees: buffers, overlap areas and distances.
 
 mod input;
+mod outcomes;
 mod report;
 mod residents;
 mod shares;
 pub mod validate;
 
 pub use input::{ParsedSite, parse_buffers, parse_site};
+pub use outcomes::{APPORTIONED_WILSON, OUTCOMES, outcome_words};
 pub use report::{AgeBand, LsoaShare, SiteReport, Zone, ZoneFigures};
 pub use residents::ResidentIndex;
 pub use shares::Method;

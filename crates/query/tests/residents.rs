@@ -164,7 +164,19 @@ fn the_report_states_its_method_and_age_bands() {
             .iter()
             .any(|m| m.contains("dasymetric") && m.contains("docs/residents.md"))
     );
-    assert_eq!(z.figures.age_bands.len(), 6);
+    let ids: Vec<&str> = z.figures.age_bands.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "age_0_4",
+            "age_5_15",
+            "age_16_24",
+            "age_25_34",
+            "age_35_49",
+            "age_50_64",
+            "age_65_plus"
+        ]
+    );
     // The bands are Census 2021 counts (March 2021, in lockdown, when many city-centre
     // students were away) placed like the mid-2022 residents: here 5,924 against 7,210.
     let bands: f64 = z.figures.age_bands.iter().map(|b| b.residents).sum();
@@ -195,7 +207,23 @@ fn the_report_states_its_method_and_age_bands() {
             b.residents
         );
     }
+    // Leeds 011A's 179 Census 0-15 year-olds split by its mid-2020 single years (44 aged 0-4,
+    // 137 aged 5-15): 179 × 44/181 = 43.5 → 44 aged 0-4 and 135 aged 5-15.
+    let one = &r.zones[0].figures.age_bands;
+    assert!(
+        (one[0].residents - 44.0).abs() <= 1.0,
+        "{}",
+        one[0].residents
+    );
+    assert!(
+        (one[1].residents - 135.0).abs() <= 1.0,
+        "{}",
+        one[1].residents
+    );
+    assert!(one[0].estimate && !one[2].estimate);
     assert!(z.figures.age_bands[0].source.contains("Census 2021"));
+    assert!(z.figures.age_bands[0].source.contains("mid-2020"));
+    assert!(z.figures.age_bands[0].period.contains("mid-2020"));
     assert!(z.indicators.iter().any(|i| i.id == "imd2025_score"));
 }
 

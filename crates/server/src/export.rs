@@ -2,7 +2,7 @@
 
 use equimap_atlas::Geography;
 use equimap_query::csv_out::{number, text, write};
-use equimap_query::site::{SiteReport, Zone};
+use equimap_query::site::{SiteReport, Zone, outcome_words};
 use equimap_query::{Profile, Query};
 use serde_json::{Value, json};
 
@@ -25,6 +25,8 @@ pub fn site_csv(r: &SiteReport) -> String {
     for z in &r.zones {
         zone_rows(r, z, &mut rows);
     }
+    rows.push(Vec::new());
+    outcome_rows(r, &mut rows);
     rows.push(Vec::new());
     lsoa_rows(r, &mut rows);
     rows.push(Vec::new());
@@ -140,6 +142,58 @@ fn zone_rows(r: &SiteReport, z: &Zone, rows: &mut Vec<Vec<String>>) {
     }
 }
 
+/// The health outcomes, fuel poverty and deprivation shares of each zone, with counts, 95%
+/// interval and the comparisons in words.
+fn outcome_rows(r: &SiteReport, rows: &mut Vec<Vec<String>>) {
+    rows.push(header(&[
+        "zone",
+        "buffer_m",
+        "indicator",
+        "label",
+        "value",
+        "unit",
+        "lower_95",
+        "upper_95",
+        "numerator",
+        "denominator",
+        "district_value",
+        "england_value",
+        "compared_with_district",
+        "compared_with_england",
+        "period",
+        "estimate",
+        "method",
+        "interval_method",
+        "caveat",
+    ]));
+    for z in &r.zones {
+        for i in &z.outcomes {
+            let dp = i.decimals + 1;
+            rows.push(vec![
+                text(&z.label),
+                number(Some(z.buffer_m), 0),
+                text(&i.id),
+                text(&i.label),
+                number(i.value, dp),
+                text(&i.unit),
+                number(i.interval.as_ref().map(|c| c.lower), dp),
+                number(i.interval.as_ref().map(|c| c.upper), dp),
+                number(i.counts.as_ref().map(|c| c.numerator), 1),
+                number(i.counts.as_ref().map(|c| c.denominator), 1),
+                number(i.district.as_ref().and_then(|d| d.value), dp),
+                number(i.england.as_ref().and_then(|d| d.value), dp),
+                text(&outcome_words(i, false)),
+                text(&outcome_words(i, true)),
+                text(&i.period),
+                i.estimate.to_string(),
+                text(&i.method),
+                text(i.interval.as_ref().map_or("", |c| c.method.as_str())),
+                text(i.caveat.as_deref().unwrap_or("")),
+            ]);
+        }
+    }
+}
+
 fn lsoa_rows(r: &SiteReport, rows: &mut Vec<Vec<String>>) {
     rows.push(header(&[
         "zone",
@@ -230,6 +284,7 @@ pub fn site_geojson(q: &Query, r: &SiteReport) -> Value {
                 "residents_by_decile": z.figures.residents_by_decile,
                 "residents_decile1": z.figures.residents_decile1, "residents_decile12": z.figures.residents_decile12,
                 "age_bands": z.figures.age_bands, "greenspace": z.figures.greenspace,
+                "outcomes": z.outcomes.iter().map(outcome_json).collect::<Vec<_>>(),
                 "indicators": z.indicators.iter().map(|i| json!({"id": i.id, "label": i.label, "value": i.value, "unit": i.unit, "period": i.period, "method": i.method, "district": i.district.as_ref().and_then(|d| d.value), "england": i.england.as_ref().and_then(|d| d.value)})).collect::<Vec<_>>(),
                 "gp_practices_within": z.gp_practices_within, "gp_patients_within": z.gp_patients_within,
             }
@@ -246,6 +301,20 @@ pub fn site_geojson(q: &Query, r: &SiteReport) -> Value {
         }
     }
     json!({ "type": "FeatureCollection", "features": features, "attribution": r.attribution, "notes": r.notes, "method": r.method, "input_crs": r.input_crs, "crs_detection": r.crs_detection, "nearest_gp_practices": r.nearest_gp_practices, "comparisons": r.comparisons })
+}
+
+/// One zone outcome as a GeoJSON property: the value with its interval, counts, reference
+/// values and comparisons, and how it was made.
+fn outcome_json(i: &equimap_query::IndicatorValue) -> Value {
+    json!({
+        "id": i.id, "label": i.label, "value": i.value, "unit": i.unit, "period": i.period,
+        "estimate": i.estimate, "method": i.method, "caveat": i.caveat,
+        "lower_95": i.interval.as_ref().map(|c| c.lower), "upper_95": i.interval.as_ref().map(|c| c.upper),
+        "interval_method": i.interval.as_ref().map(|c| c.method.as_str()),
+        "numerator": i.counts.as_ref().map(|c| c.numerator), "denominator": i.counts.as_ref().map(|c| c.denominator),
+        "district": i.district.as_ref().and_then(|d| d.value), "england": i.england.as_ref().and_then(|d| d.value),
+        "compared_with_district": outcome_words(i, false), "compared_with_england": outcome_words(i, true),
+    })
 }
 
 /// An area profile in long form: one row per indicator.

@@ -269,7 +269,7 @@ pub fn marmot() -> Value {
 /// `POST /api/site`
 pub fn site() -> Value {
     json!({
-        "summary": "The planner's site report: residents, deprivation, life expectancy and GP practices for the site and buffer zones, compared with the district and England",
+        "summary": "The planner's site report: residents, age bands, deprivation, health outcomes and fuel poverty (with 95% intervals), life expectancy and GP practices for the site and buffer zones, compared with the district and England",
         "parameters": [
             q("buffer_m", false, &string(), "Comma-separated buffer distances in metres, each in (0, 5000], at most 5"),
             q("crs", false, &string(), "The input CRS, e.g. EPSG:27700, if not declared in the GeoJSON"),

@@ -66,10 +66,19 @@ pub struct AgeBand {
     pub residents: f64,
     /// The band's source and period.
     pub source: String,
+    /// The band's period (the date of the count, and of the split for 0-4 and 5-15).
+    pub period: String,
+    /// True when the LSOA counts are themselves estimates (the 0-4 / 5-15 split).
+    pub estimate: bool,
+    /// How the LSOA counts were made.
+    pub method: String,
 }
 
-/// The age bands, in order.
-pub const AGE_BANDS: [&str; 6] = [
+/// The age bands, in order: 0-4 and 5-15 where the atlas has the split (else 0-15), then the
+/// Census bands. They do not overlap and sum to the Census total.
+pub const AGE_BANDS: [&str; 8] = [
+    "age_0_4",
+    "age_5_15",
     "age_0_15",
     "age_16_24",
     "age_25_34",
@@ -96,8 +105,12 @@ pub struct Zone {
     /// LSOAs whose residents were placed by area because the atlas has no resident points
     /// for them.
     pub lsoas_placed_by_area: usize,
-    /// Indicators of the zone: counts summed over the LSOAs' shares, other values weighted by
-    /// the residents placed in the zone (all estimates).
+    /// Health outcomes, fuel poverty and the IMD 2025 deprivation shares of the zone, each with
+    /// its apportioned counts, its 95% interval where computable and its comparison with the
+    /// district and England (all estimates; see `outcomes::OUTCOMES`).
+    pub outcomes: Vec<crate::IndicatorValue>,
+    /// The other indicators of the zone: counts summed over the LSOAs' shares, other values
+    /// weighted by the residents placed in the zone (all estimates).
     pub indicators: Vec<crate::IndicatorValue>,
     /// GP practices inside the zone and their registered patients.
     pub gp_practices_within: usize,
@@ -226,8 +239,10 @@ impl Query {
         let Some(set) = self.atlas.areas(g) else {
             return Vec::new();
         };
+        let split = self.atlas.catalogue.get("age_0_4").is_some();
         AGE_BANDS
             .iter()
+            .filter(|id| !(split && **id == "age_0_15"))
             .filter_map(|id| {
                 let d = self.atlas.catalogue.get(id)?;
                 let lvl = d.levels.iter().find(|l| l.geography == g)?;
@@ -240,6 +255,9 @@ impl Query {
                     label: d.label.clone(),
                     residents: round(residents, 0),
                     source: format!("{}, {}", d.source, lvl.period),
+                    period: lvl.period.clone(),
+                    estimate: lvl.estimate,
+                    method: lvl.method.clone(),
                 })
             })
             .collect()
@@ -305,7 +323,8 @@ impl Query {
                 )));
             }
             let (figures, lsoas) = self.figures(&shares);
-            let indicators = self.aggregate_indicators(&shares);
+            let mut indicators = self.aggregate_indicators(&shares);
+            let outcomes = self.zone_outcomes(&mut indicators, &figures);
             let inside: Vec<usize> = gp_pts
                 .iter()
                 .enumerate()
@@ -327,6 +346,7 @@ impl Query {
                     Method::Areal
                 },
                 lsoas_placed_by_area: fell_back,
+                outcomes,
                 indicators,
                 gp_practices_within: inside.len(),
                 gp_patients_within: inside
@@ -374,7 +394,7 @@ impl Query {
                 })
             })
             .collect();
-        let residents_note = self.residents_method_note(&zones);
+        let method = self.report_method(&zones);
         Ok(SiteReport {
             input_crs: format!("EPSG:{}", site.crs.epsg()),
             crs_detection: site.crs_how.clone(),
@@ -382,23 +402,34 @@ impl Query {
             zones,
             nearest_gp_practices: nearest,
             comparisons,
-            method: vec![
-                "All measurement is in British National Grid metres (OSTN15), not degrees.".to_owned(),
-                "Buffer zones are cumulative: \"site + 400 m\" is everything within 400 m of the site, the site included.".to_owned(),
-                residents_note,
-                "Residents by age band are Census 2021 (21 March 2021) counts per LSOA 2021, placed in the zone with the same share of each LSOA as its residents; the bands are a year older than the mid-2022 residents and carry Census disclosure noise of a few people per LSOA.".to_owned(),
-                "Zone indicators: counts are summed over the LSOA shares; rates, scores and years are the LSOA values weighted by the residents placed in the zone, so they are estimates for the zone.".to_owned(),
-                "The IMD score is the resident-weighted mean of the touched LSOAs' IMD 2025 scores; residents by decile use each LSOA's national IMD 2025 decile (1 = most deprived 10% in England).".to_owned(),
-                "Life expectancy is an estimate: LSOA values are themselves made from 2011 MSOA figures for 2016-20 (ONS), weighted by residents.".to_owned(),
-                "Green-space access figures are resident-weighted means of the LSOA values, which are measured from Output Area centroids by straight-line distance (docs/greenspace.md); walking distance is longer.".to_owned(),
-                format!("GP distances are straight lines from the site's edge; walking distance is longer. GP practices: {} (NHS England).", self.atlas.manifest.reference_layers.get("gp_practices").map_or("registered patients", |l| l.vintage.as_str())),
-            ],
+            method,
             attribution: self.atlas.manifest.attribution.clone(),
         })
     }
 }
 
 impl Query {
+    /// The report's method notes, in the order a reader needs them.
+    fn report_method(&self, zones: &[Zone]) -> Vec<String> {
+        let mut method = vec![
+            "All measurement is in British National Grid metres (OSTN15), not degrees.".to_owned(),
+            "Buffer zones are cumulative: \"site + 400 m\" is everything within 400 m of the site, the site included.".to_owned(),
+            self.residents_method_note(zones),
+            "Residents by age band are Census 2021 (21 March 2021) counts per LSOA 2021, placed in the zone with the same share of each LSOA as its residents; the bands are a year older than the mid-2022 residents and carry Census disclosure noise of a few people per LSOA.".to_owned(),
+        ];
+        if self.atlas.catalogue.get("age_0_4").is_some() {
+            method.push("Children aged 0-4 and 5-15 are estimates (docs/residents.md): each LSOA 2021's Census 2021 count of 0-15 year-olds split in the proportions of ONS's mid-2020 single-year estimates for its 2011 predecessor LSOAs (ONS LSOA11→LSOA21 lookup). The count is Census 2021; only the split is mid-2020, on 2011 LSOAs.".to_owned());
+        }
+        method.extend(self.outcomes_method());
+        method.extend([
+            "Other zone indicators: counts are summed over the LSOA shares; rates, scores and years are the LSOA values weighted by the residents placed in the zone, so they are estimates for the zone.".to_owned(),
+            "The IMD score is the resident-weighted mean of the touched LSOAs' IMD 2025 scores; residents by decile use each LSOA's national IMD 2025 decile (1 = most deprived 10% in England).".to_owned(),
+            "Life expectancy is an estimate: LSOA values are themselves made from 2011 MSOA figures for 2016-20 (ONS), weighted by residents.".to_owned(),
+            "Green-space access figures are resident-weighted means of the LSOA values, which are measured from Output Area centroids by straight-line distance (docs/greenspace.md); walking distance is longer.".to_owned(),
+            format!("GP distances are straight lines from the site's edge; walking distance is longer. GP practices: {} (NHS England).", self.atlas.manifest.reference_layers.get("gp_practices").map_or("registered patients", |l| l.vintage.as_str())),
+        ]);
+        method
+    }
     /// The method note on residents: which method placed them, and any fallback.
     fn residents_method_note(&self, zones: &[Zone]) -> String {
         let Some(ix) = self.sites.residents.as_ref() else {
