@@ -399,7 +399,7 @@ function outcomesTable(zones, districtName) {
     const ci = o.interval ? `<br><small class="ci" title="${esc(o.interval.method)}">${esc(intervalText(o.interval, o))}</small>` : '';
     const badges = o.vs_district || o.vs_england
       ? `<br>${significanceBadge(o.vs_district)} ${significanceBadge(o.vs_england)}`
-      : o.counts && !o.interval ? '<br><small class="not-tested">not tested (a classification, not a sample)</small>' : '';
+      : isNum(o.value) && o.counts && !o.interval ? '<br><small class="not-tested">not tested (a classification, not a sample)</small>' : '';
     return `<td class="num" data-outcome="${esc(o.id)}">${esc(formatValue(o.value, o))}${ci}${badges}</td>`;
   };
   const ref = (o, key) => `<td class="num">${esc(formatValue(o[key]?.value, o))}</td>`;

@@ -242,6 +242,19 @@ fn a_site_without_homes_inside_the_atlas_is_reported_with_no_residents() {
         r.zones[0].figures.residents
     );
     assert!(r.zones[1].figures.residents > 0.0);
+    // Its age bands are zero, not "-0" (an empty sum of f64 is −0.0), and its shares have no
+    // value and no counts rather than 0 of 0.
+    for b in &r.zones[0].figures.age_bands {
+        assert!(
+            b.residents == 0.0 && b.residents.is_sign_positive(),
+            "{}: {}",
+            b.id,
+            b.residents
+        );
+    }
+    for o in &r.zones[0].outcomes {
+        assert!(o.value.is_none() && o.counts.is_none(), "{}", o.id);
+    }
     // Outside Leeds it is still an error.
     let far = br#"{"type":"Polygon","coordinates":[[[529148,182934],[529448,182934],[529448,183234],[529148,183234],[529148,182934]]]}"#;
     assert!(

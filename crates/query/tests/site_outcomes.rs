@@ -71,12 +71,14 @@ fn check_interval(o: &IndicatorValue) {
         let words = &cmp.as_ref().expect("comparison").words;
         let want = match (b < i.lower, b > i.upper, o.polarity) {
             (false, false, _) => "similar",
-            (true, _, Polarity::HigherIsWorse) => "significantly worse",
-            (_, true, Polarity::HigherIsWorse) => "significantly better",
+            (true, _, Polarity::HigherIsWorse) | (_, true, Polarity::HigherIsBetter) => {
+                "significantly worse"
+            }
+            (_, true, Polarity::HigherIsWorse) | (true, _, Polarity::HigherIsBetter) => {
+                "significantly better"
+            }
             (true, _, Polarity::Neutral) => "significantly higher",
             (_, true, Polarity::Neutral) => "significantly lower",
-            (true, _, Polarity::HigherIsBetter) => "significantly better",
-            (_, true, Polarity::HigherIsBetter) => "significantly worse",
         };
         assert!(words.starts_with(want), "{}: {words} (benchmark {b})", o.id);
     }
@@ -143,7 +145,7 @@ fn a_site_that_is_leeds_011a_reports_its_census_health_counts() {
 fn a_site_covering_all_of_leeds_has_leeds_counts_and_is_similar_to_leeds() {
     // A rectangle round the whole district (BNG): every LSOA's residents are inside, so the
     // apportioned counts are the district's own sums and the value is Leeds' value.
-    let rect = json!({"type": "Polygon", "coordinates": [[[400000, 415000], [460000, 415000], [460000, 465000], [400000, 465000], [400000, 415000]]]});
+    let rect = json!({"type": "Polygon", "coordinates": [[[400_000, 415_000], [460_000, 415_000], [460_000, 465_000], [400_000, 465_000], [400_000, 415_000]]]});
     let r = report(&rect, &[]);
     let z = &r.zones[0];
     let district = &q().atlas.manifest.district;

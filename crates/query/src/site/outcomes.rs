@@ -70,12 +70,15 @@ impl Query {
         iv.estimate = true;
         let numerator: f64 = f.residents_by_decile.iter().take(deciles).sum();
         if let Some(c) = &def.counts {
-            iv.counts = Some(CountsOut {
-                numerator,
-                denominator: f.residents,
-                numerator_label: c.numerator_label.clone(),
-                denominator_label: "residents placed in the zone (mid-2022)".to_owned(),
-            });
+            // A zone with no residents placed in it has no share, and no counts to show.
+            if f.residents > 0.0 {
+                iv.counts = Some(CountsOut {
+                    numerator,
+                    denominator: f.residents,
+                    numerator_label: c.numerator_label.clone(),
+                    denominator_label: "residents placed in the zone (mid-2022)".to_owned(),
+                });
+            }
             iv.method = format!(
                 "Estimate for the zone: {} placed in the zone over all residents placed in it. {NOT_TESTED}.",
                 c.numerator_label

@@ -470,7 +470,8 @@ impl Query {
     }
 }
 
+/// `v` rounded to `places` decimals; never −0 (an empty sum of f64 is −0.0, shown as "-0").
 pub(crate) fn round(v: f64, places: i32) -> f64 {
     let m = 10f64.powi(places);
-    (v * m).round() / m
+    (v * m).round() / m + 0.0
 }
