@@ -436,6 +436,9 @@ describe('equimap web map', { timeout: 1200000 }, () => {
     const outcomeNotes = await page.locator('[data-site="outcome-notes"]').innerText();
     assert.match(outcomeNotes, /Wilson score intervals on these apportioned counts, an approximation/);
     assert.match(outcomeNotes, /treated with caution/);
+    // The report with its comparison badges is accessible (contrast of every badge, table headers).
+    const axeReport = await runAxe(page);
+    assert.deepEqual(seriousAxe(axeReport), [], `axe site report: ${JSON.stringify(seriousAxe(axeReport), null, 1)}`);
     assert.equal(api.zones[0].residents_method, 'dasymetric');
     assert.match(await page.locator('[data-site="residents-method"]').innerText(), /placed where they live/);
     assert.ok(api.method.some((m) => /dasymetric/.test(m)));

@@ -134,8 +134,10 @@ fn describe_apportioned(iv: &mut IndicatorValue, def: &IndicatorDef) {
         ""
     };
     iv.method = format!(
-        "Estimate for the zone: each LSOA 2021's {} and {} ({}) weighted by the share of that LSOA's residents placed inside the zone, summed, then divided.{households}",
-        c.numerator_label, c.denominator_label, iv.period
+        "Estimate for the zone: each LSOA 2021's {} and {} ({}), weighted by the share of that LSOA's residents placed inside the zone, summed, then divided.{households}",
+        c.numerator_label,
+        c.denominator_label,
+        iv.period.replace(['(', ')'], "")
     );
     if let Some(i) = iv.interval.as_mut() {
         APPORTIONED_WILSON.clone_into(&mut i.method);
