@@ -436,6 +436,7 @@ describe('equimap web map', { timeout: 1200000 }, () => {
     const outcomeNotes = await page.locator('[data-site="outcome-notes"]').innerText();
     assert.match(outcomeNotes, /Wilson score intervals on these apportioned counts, an approximation/);
     assert.match(outcomeNotes, /treated with caution/);
+    assert.match(outcomeNotes, /Residents in bad or very bad health \(crude share\): A crude share, not age-standardised/);
     // The report with its comparison badges is accessible (contrast of every badge, table headers).
     const axeReport = await runAxe(page);
     assert.deepEqual(seriousAxe(axeReport), [], `axe site report: ${JSON.stringify(seriousAxe(axeReport), null, 1)}`);

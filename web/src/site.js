@@ -406,9 +406,10 @@ function outcomesTable(zones, districtName) {
   const rows = list
     .map((o, k) => `<tr><th scope="row">${esc(o.label)}</th>${zones.map((z) => cell(z.outcomes?.[k]?.id === o.id ? z.outcomes[k] : null)).join('')}${ref(o, 'district')}${ref(o, 'england')}</tr>`)
     .join('');
-  const caveats = [...new Map(list.filter((o) => o.caveat).map((o) => [o.caveat, o.label])).entries()]
-    .map(([c, label]) => `<li><strong>${esc(label)}:</strong> ${esc(c)}</li>`)
-    .join('');
+  // Each caveat once, under the first indicator it belongs to (several Census ones share one).
+  const firstLabel = new Map();
+  for (const o of list) if (o.caveat && !firstLabel.has(o.caveat)) firstLabel.set(o.caveat, o.label);
+  const caveats = [...firstLabel.entries()].map(([c, label]) => `<li><strong>${esc(label)}:</strong> ${esc(c)}</li>`).join('');
   return `<h4 id="site-outcomes-h">Health and deprivation compared with ${esc(districtName)} and England</h4>
     <div class="table-wrap" role="region" aria-labelledby="site-outcomes-h" tabindex="0"><table class="data" data-site="outcomes">
       <caption>Estimates for each zone, with 95% intervals; Census 2021 health shares are crude, not age-standardised</caption>
