@@ -65,6 +65,7 @@ mod weld;
 
 pub use encode::{concat_tiles, render_tile};
 pub use index::LayerIndex;
+pub use rectclip::clip_polygon;
 
 /// The highest zoom level a tile can be requested at.
 pub const MAX_ZOOM: u8 = 22;

@@ -55,6 +55,16 @@ fn turn(a: [i64; 2], b: [i64; 2]) -> f64 {
     cross.atan2(dot)
 }
 
+/// Whether `p` (inside or on the window) lies on the window's edge.
+fn on_edge(p: [i64; 2], clip: ClipBox) -> bool {
+    p.iter().any(|&c| c == clip.min || c == clip.max)
+}
+
+/// Whether a ring inside the window has two vertices or more on its edge.
+fn touches_edge_twice(ring: &[[i64; 2]], clip: ClipBox) -> bool {
+    ring.iter().filter(|p| on_edge(**p, clip)).nth(1).is_some()
+}
+
 /// Where a point lies relative to a ring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -89,6 +99,41 @@ fn locate(p2: [i64; 2], ring: &[[i64; 2]]) -> Side {
         }
     }
     if inside { Side::Inside } else { Side::Outside }
+}
+
+/// Clips one polygon to the square window `[min, max]²`, as the tile
+/// encoder does: `rings` are open rings on the integer grid (no repeated
+/// closing point), the exterior first with positive shoelace area (clockwise
+/// on screen, y down), then holes with negative area. Returns the output
+/// rings, each exterior (`true`) followed by its holes (`false`).
+///
+/// Public for the property test against `geo`'s boolean intersection and for
+/// the `rectclip` fuzz target.
+///
+/// ```
+/// // A 10×10 square cut by the window [0, 5]².
+/// let square = vec![vec![[-5, -5], [5, -5], [5, 5], [-5, 5]]];
+/// let out = equimap_tiles::clip_polygon(&square, 0, 5);
+/// assert_eq!(out.len(), 1);
+/// assert!(out[0].1, "an exterior");
+/// assert_eq!(out[0].0.len(), 4, "the window's corner square: {:?}", out[0].0);
+/// ```
+pub fn clip_polygon(rings: &[Vec<[i64; 2]>], min: i64, max: i64) -> Vec<(Vec<[i64; 2]>, bool)> {
+    let clip = ClipBox { min, max };
+    let mut out = Vec::new();
+    let Some(exterior) = rings.first() else {
+        return out;
+    };
+    let b = crate::clip::bbox(exterior);
+    if b[0] >= min && b[1] >= min && b[2] <= max && b[3] <= max {
+        // Wholly inside: the encoder writes such polygons unclipped.
+        out.extend(rings.iter().enumerate().map(|(i, r)| (r.clone(), i == 0)));
+        return out;
+    }
+    PolygonClipper::default().clip(rings.iter().map(Vec::as_slice), clip, |ring, exterior| {
+        out.push((ring.to_vec(), exterior));
+    });
+    out
 }
 
 /// Reusable state for [`PolygonClipper::clip`].
@@ -130,7 +175,11 @@ impl PolygonClipper {
             let b = crate::clip::bbox(ring);
             let inside =
                 b[0] >= clip.min && b[1] >= clip.min && b[2] <= clip.max && b[3] <= clip.max;
-            if inside {
+            // A hole inside the window that touches its edge at two points or
+            // more (along it, say) cuts the window's area apart: it is linked
+            // into the outline like a crossing ring. One touch stays a hole,
+            // which may touch its exterior at a point.
+            if inside && (exterior || !touches_edge_twice(ring, clip)) {
                 if !exterior {
                     self.holes.push(ring.to_vec());
                 }
@@ -155,12 +204,18 @@ impl PolygonClipper {
         self.emit_with_holes(&mut emit);
     }
 
-    /// Cuts a ring crossing the window edge into its inside chains.
+    /// Cuts a ring crossing (or, inside, touching) the window edge into its
+    /// inside chains.
     fn add_chains(&mut self, ring: &[[i64; 2]], clip: ClipBox) {
         let n = ring.len();
         let outside = |p: &[i64; 2]| p.iter().any(|&c| c < clip.min || c > clip.max);
-        // Start outside so that every chain has an entry and an exit.
-        let Some(start) = ring.iter().position(outside) else {
+        // Start outside, or on the edge, so that every chain has an entry and
+        // an exit.
+        let Some(start) = ring
+            .iter()
+            .position(outside)
+            .or_else(|| ring.iter().position(|p| on_edge(*p, clip)))
+        else {
             return;
         };
         let mut open: Option<usize> = None;
@@ -177,11 +232,10 @@ impl PolygonClipper {
             if self.pts.last() != Some(&b) {
                 self.pts.push(b);
             }
-            let on_edge = b.iter().any(|&c| c == clip.min || c == clip.max);
             if leaves {
                 self.finish_chain(first);
                 open = None;
-            } else if on_edge {
+            } else if on_edge(b, clip) {
                 // The ring touches the window edge here: end the chain and
                 // start the next one at the same point, so that the linking
                 // below sees the touch and can split a pinched result.
@@ -438,6 +492,52 @@ mod tests {
         let out = run(&[ring]);
         assert_eq!(out.len(), 1, "{out:?}");
         assert!(area2(&out[0].0) > 0 && area2(&out[0].0) < 60, "{out:?}");
+    }
+
+    /// Clips `rings` to [`BOX`], expecting only exteriors, and returns their
+    /// doubled areas, sorted.
+    fn piece_areas(rings: &[Vec<[i64; 2]>]) -> Vec<i128> {
+        let out = run(rings);
+        assert!(out.iter().all(|(_, e)| *e), "{out:?}");
+        let mut areas: Vec<i128> = out.iter().map(|(r, _)| area2(r)).collect();
+        areas.sort_unstable();
+        areas
+    }
+
+    #[test]
+    fn hole_across_the_window_along_both_edges() {
+        // Found by the property test against geo (tests/rectclip_vs_geo.rs;
+        // there a square over the 4096 tile's buffered window with a hole
+        // [-64, 4160] × [0, 169]): a hole inside the window that runs along
+        // its left and right edges cuts the window in two, but it was kept as
+        // a hole no exterior owned (all its vertices lay on the outline), so
+        // it was dropped and the clipped area was the whole window.
+        let outer = vec![[-1, -1], [11, -1], [11, 9], [-1, 9]];
+        let band = vec![[0, 2], [0, 4], [10, 4], [10, 2]];
+        // Above the band 10 × 2, below it 10 × 5.
+        assert_eq!(piece_areas(&[outer, band]), vec![2 * 20, 2 * 50]);
+    }
+
+    #[test]
+    fn hole_touching_two_edges_cuts_off_the_corner() {
+        // A hole touching the top and left edges at one point each: the
+        // corner beyond it is a polygon of its own (a hole touching its
+        // exterior at two points would disconnect the interior, invalid).
+        let outer = vec![[-5, -5], [15, -5], [15, 15], [-5, 15]];
+        let hole = vec![[0, 5], [3, 3], [5, 0]];
+        assert!(area2(&hole) < 0);
+        // The corner triangle 12.5, the rest 100 − 12.5 − 2.5 (the hole).
+        assert_eq!(piece_areas(&[outer, hole]), vec![25, 170]);
+    }
+
+    #[test]
+    fn hole_touching_one_edge_once_stays_a_hole() {
+        let outer = vec![[-5, -5], [15, -5], [15, 15], [-5, 15]];
+        let hole = vec![[0, 5], [3, 7], [3, 3]];
+        assert!(area2(&hole) < 0);
+        let out = run(&[outer, hole.clone()]);
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert_eq!(out[1], (hole, false));
     }
 
     #[test]
