@@ -116,10 +116,8 @@ fn progress(enabled: bool) -> ProgressBar {
     pb
 }
 
-/// Run the ingest.
-// Its indicator steps are being extended in parallel (trends, health indicators); the rest is
-// split into named steps below (issue #13).
-#[allow(clippy::too_many_lines)]
+/// Run the ingest: lookups and membership, boundaries, indicators, trends, then the atlas
+/// written beside the target, checked by loading it, and swapped into place.
 pub fn run(opts: &IngestOptions) -> Result<Summary> {
     let started = Instant::now();
     let sel = Selection::parse(&opts.lad)?;
@@ -144,66 +142,9 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     pb.inc(1);
 
     let mut b = indicators::Builder::new(sel.code(), &m.name);
-    pb.set_message("Population");
-    let pops = indicators::population(&mut log, &m, &mut b)?;
-    indicators::age_bands(&mut log, &m, &mut b)?;
-    pb.inc(1);
-    pb.set_message("IoD2025");
-    indicators::iod2025(
-        &mut log,
-        &m,
-        &mut b,
-        &pops.lsoa21,
-        &pops.lsoa21_period,
-        &pops.england_lsoa21_census,
-    )?;
-    pb.inc(1);
-    pb.set_message("IoD2019");
-    indicators::iod2019(&mut log, &m, &mut b)?;
-    indicators::imd_change(&mut log, &m, &mut b, &pops.lsoa11)?;
-    pb.inc(1);
-    pb.set_message("Life expectancy");
-    indicators::life_expectancy(&mut log, &m, &mut b, &pops)?;
-    pb.set_message("Census 2021 health and fuel poverty");
-    let england_lsoas: std::collections::BTreeSet<&str> = pops
-        .england_lsoa21_census
-        .keys()
-        .map(String::as_str)
-        .collect();
-    indicators::census_health(&mut log, &m, &mut b, &england_lsoas)?;
-    indicators::fuel_poverty(&mut log, &m, &mut b, &england_lsoas)?;
-    pb.set_message("Green-space access");
-    let area_sets: BTreeMap<Geography, equimap_atlas::AreaSet> =
-        built.iter().map(|(g, bg)| (*g, bg.areas.clone())).collect();
-    let green = match greenspace::compute(&mut log, &m, &area_sets, &pops.lsoa21)? {
-        greenspace::Outcome::Built(out) => {
-            greenspace::add_indicators(&mut b, &out);
-            notes.extend(out.report.iter().map(|l| format!("green space: {l}")));
-            Some(out)
-        }
-        greenspace::Outcome::Skipped(why) => {
-            notes.push(why);
-            None
-        }
-    };
-    pb.set_message("Placing residents");
-    let placed = residents::build(&mut log, &built[&Geography::Lsoa21].areas, &pops.lsoa21)?;
-    pb.inc(1);
-
+    let made = build_indicators(&mut log, &m, &mut b, &built, &pb, &mut notes)?;
     pb.set_message("District trends");
-    let districts: std::collections::BTreeSet<String> = m
-        .codes(Geography::District)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    let (trends, no_trends) = trends::build(&mut log, &districts)?;
-    if !no_trends.is_empty() {
-        notes.push(format!(
-            "no Fingertips trends for {} district(s): {}",
-            no_trends.len(),
-            no_trends.join(", ")
-        ));
-    }
+    let trends = district_trends(&mut log, &m, &mut notes)?;
 
     let codes: BTreeMap<Geography, Vec<String>> = built
         .iter()
@@ -223,24 +164,7 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     pb.inc(1);
 
     pb.set_message("Reference layers");
-    let districts: Vec<geo::MultiPolygon<f64>> = built[&Geography::District]
-        .areas
-        .areas
-        .iter()
-        .map(|a| a.geometry.clone())
-        .collect();
-    let mut reference_layers = reference_layers::build(&mut log, &m, dir, &districts)?;
-    if let Some(out) = &green {
-        reference_layers.extend(greenspace::write_layers(dir, out)?);
-    }
-    match placed {
-        residents::Outcome::Built(layer) => {
-            layer.write(dir)?;
-            notes.extend(residents::summary(&layer));
-            reference_layers.insert("residents".to_owned(), residents::record(&layer));
-        }
-        residents::Outcome::Skipped(why) => notes.push(why),
-    }
+    let reference_layers = write_reference_layers(&mut log, &m, dir, &built, made, &mut notes)?;
     pb.inc(1);
 
     let manifest = manifest(&log, &sel, &m, geo_records, reference_layers.clone());
@@ -259,6 +183,125 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
         started,
         notes,
     ))
+}
+
+/// What the indicator steps make beside the indicator tables: the green-space layers (when
+/// their sources are present) and the resident points.
+struct MadeLayers {
+    green: Option<Box<equimap_greenspace::GreenspaceOutput>>,
+    placed: residents::Outcome,
+}
+
+/// Every indicator, in catalogue order: population and age, the IoD 2025 and 2019 and the
+/// change between them, life expectancy, Census 2021 health, fuel poverty, green-space access;
+/// then the resident points, which need the LSOA populations.
+fn build_indicators(
+    log: &mut read::SourceLog,
+    m: &membership::Membership,
+    b: &mut indicators::Builder,
+    built: &BTreeMap<Geography, boundaries::BuiltGeography>,
+    pb: &ProgressBar,
+    notes: &mut Vec<String>,
+) -> Result<MadeLayers> {
+    pb.set_message("Population");
+    let pops = indicators::population(log, m, b)?;
+    indicators::age_bands(log, m, b)?;
+    pb.inc(1);
+    pb.set_message("IoD2025");
+    indicators::iod2025(
+        log,
+        m,
+        b,
+        &pops.lsoa21,
+        &pops.lsoa21_period,
+        &pops.england_lsoa21_census,
+    )?;
+    pb.inc(1);
+    pb.set_message("IoD2019");
+    indicators::iod2019(log, m, b)?;
+    indicators::imd_change(log, m, b, &pops.lsoa11)?;
+    pb.inc(1);
+    pb.set_message("Life expectancy");
+    indicators::life_expectancy(log, m, b, &pops)?;
+    pb.set_message("Census 2021 health and fuel poverty");
+    let england_lsoas: std::collections::BTreeSet<&str> = pops
+        .england_lsoa21_census
+        .keys()
+        .map(String::as_str)
+        .collect();
+    indicators::census_health(log, m, b, &england_lsoas)?;
+    indicators::fuel_poverty(log, m, b, &england_lsoas)?;
+    pb.set_message("Green-space access");
+    let area_sets: BTreeMap<Geography, equimap_atlas::AreaSet> =
+        built.iter().map(|(g, bg)| (*g, bg.areas.clone())).collect();
+    let green = match greenspace::compute(log, m, &area_sets, &pops.lsoa21)? {
+        greenspace::Outcome::Built(out) => {
+            greenspace::add_indicators(b, &out);
+            notes.extend(out.report.iter().map(|l| format!("green space: {l}")));
+            Some(out)
+        }
+        greenspace::Outcome::Skipped(why) => {
+            notes.push(why);
+            None
+        }
+    };
+    pb.set_message("Placing residents");
+    let placed = residents::build(log, &built[&Geography::Lsoa21].areas, &pops.lsoa21)?;
+    pb.inc(1);
+    Ok(MadeLayers { green, placed })
+}
+
+/// OHID Fingertips trends for the selection's districts; a note names districts without any.
+fn district_trends(
+    log: &mut read::SourceLog,
+    m: &membership::Membership,
+    notes: &mut Vec<String>,
+) -> Result<equimap_atlas::Trends> {
+    let districts: std::collections::BTreeSet<String> = m
+        .codes(Geography::District)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let (trends, no_trends) = trends::build(log, &districts)?;
+    if !no_trends.is_empty() {
+        notes.push(format!(
+            "no Fingertips trends for {} district(s): {}",
+            no_trends.len(),
+            no_trends.join(", ")
+        ));
+    }
+    Ok(trends)
+}
+
+/// Postcodes, places, GP practices and the basemap, then the green-space and resident layers
+/// the indicator steps made; returns every layer's manifest record.
+fn write_reference_layers(
+    log: &mut read::SourceLog,
+    m: &membership::Membership,
+    dir: &Path,
+    built: &BTreeMap<Geography, boundaries::BuiltGeography>,
+    made: MadeLayers,
+    notes: &mut Vec<String>,
+) -> Result<BTreeMap<String, LayerRecord>> {
+    let districts: Vec<geo::MultiPolygon<f64>> = built[&Geography::District]
+        .areas
+        .areas
+        .iter()
+        .map(|a| a.geometry.clone())
+        .collect();
+    let mut layers = reference_layers::build(log, m, dir, &districts)?;
+    if let Some(out) = &made.green {
+        layers.extend(greenspace::write_layers(dir, out)?);
+    }
+    match made.placed {
+        residents::Outcome::Built(layer) => {
+            layer.write(dir)?;
+            notes.extend(residents::summary(&layer));
+            layers.insert("residents".to_owned(), residents::record(&layer));
+        }
+        residents::Outcome::Skipped(why) => notes.push(why),
+    }
+    Ok(layers)
 }
 
 /// The entries an ingest owns inside the atlas directory. Anything else there (for example

@@ -48,20 +48,30 @@ fn meta<'a>(
 const RESIDENTS: &str = "share of usual residents (0–1)";
 
 /// Add the Census 2021 health shares. `england_lsoas` are the English LSOA 2021 codes.
-// One catalogue entry per Census share, written out in full; to split into named steps.
-#[allow(clippy::too_many_lines)]
 pub fn census_health(
     log: &mut SourceLog,
     m: &Membership,
     b: &mut Builder,
     england_lsoas: &BTreeSet<&str>,
 ) -> Result<()> {
-    let gh = "General health: ";
-    let bad = [
-        leak(&format!("{gh}Bad health")),
-        leak(&format!("{gh}Very bad health")),
+    for table in [
+        general_health(),
+        disability(),
+        unpaid_care(),
+        disabled_households(),
+    ] {
+        counts::add(log, m, b, &table, england_lsoas)?;
+    }
+    Ok(())
+}
+
+/// TS037: residents in bad or very bad health.
+fn general_health() -> Table<'static> {
+    const BAD: &[&str] = &[
+        "General health: Bad health",
+        "General health: Very bad health",
     ];
-    let health = Table {
+    Table {
         file: sources::CENSUS_TS037,
         used_for: "Census 2021 general health (TS037)",
         code_col: "geography code",
@@ -80,12 +90,15 @@ pub fn census_health(
                 CRUDE,
             ),
             numerator_id: "bad_health_n",
-            numerator_cols: &bad,
+            numerator_cols: BAD,
             numerator_label: "residents in bad or very bad health",
         }],
-    };
-    counts::add(log, m, b, &health, england_lsoas)?;
-    let disability = Table {
+    }
+}
+
+/// TS038: disabled residents, limited a lot and in all.
+fn disability() -> Table<'static> {
+    Table {
         file: sources::CENSUS_TS038,
         used_for: "Census 2021 disability (TS038)",
         code_col: "geography code",
@@ -124,21 +137,20 @@ pub fn census_health(
                 numerator_label: "residents disabled under the Equality Act",
             },
         ],
-    };
-    counts::add(log, m, b, &disability, england_lsoas)?;
-    let care = "Provision of unpaid care: ";
-    let c20 = [
-        leak(&format!("{care}Provides 20 to 49 hours unpaid care a week")),
-        leak(&format!(
-            "{care}Provides 50 or more hours unpaid care a week"
-        )),
+    }
+}
+
+/// TS039: residents aged 5+ providing 20 or more, and 50 or more, hours of unpaid care a week.
+fn unpaid_care() -> Table<'static> {
+    const C20: &[&str] = &[
+        "Provision of unpaid care: Provides 20 to 49 hours unpaid care a week",
+        "Provision of unpaid care: Provides 50 or more hours unpaid care a week",
     ];
-    let c50 = [c20[1]];
-    let unpaid = Table {
+    Table {
         file: sources::CENSUS_TS039,
         used_for: "Census 2021 unpaid care (TS039)",
         code_col: "geography code",
-        denominator_col: leak(&format!("{care}Total: All usual residents aged 5 and over")),
+        denominator_col: "Provision of unpaid care: Total: All usual residents aged 5 and over",
         denominator_id: "ts039_residents_5plus",
         denominator_label: "usual residents aged 5 and over (TS039 total)",
         period: CENSUS_PERIOD,
@@ -154,7 +166,7 @@ pub fn census_health(
                     CARE_CAVEAT,
                 ),
                 numerator_id: "unpaid_care_20h_n",
-                numerator_cols: &c20,
+                numerator_cols: C20,
                 numerator_label: "residents aged 5+ providing 20 or more hours of unpaid care a week",
             },
             Share {
@@ -167,26 +179,24 @@ pub fn census_health(
                     CARE_CAVEAT,
                 ),
                 numerator_id: "unpaid_care_50h_n",
-                numerator_cols: &c50,
+                numerator_cols: &C20[1..],
                 numerator_label: "residents aged 5+ providing 50 or more hours of unpaid care a week",
             },
         ],
-    };
-    counts::add(log, m, b, &unpaid, england_lsoas)?;
-    let hh = "Number of disabled people in household: ";
-    let any_disabled = [
-        leak(&format!(
-            "{hh}1 person disabled under the Equality Act in household"
-        )),
-        leak(&format!(
-            "{hh}2 or more people disabled under the Equality Act in household"
-        )),
+    }
+}
+
+/// TS040: households with one or more disabled people.
+fn disabled_households() -> Table<'static> {
+    const ANY_DISABLED: &[&str] = &[
+        "Number of disabled people in household: 1 person disabled under the Equality Act in household",
+        "Number of disabled people in household: 2 or more people disabled under the Equality Act in household",
     ];
-    let households = Table {
+    Table {
         file: sources::CENSUS_TS040,
         used_for: "Census 2021 disabled people in household (TS040)",
         code_col: "geography code",
-        denominator_col: leak(&format!("{hh}Total: All households")),
+        denominator_col: "Number of disabled people in household: Total: All households",
         denominator_id: "ts040_households",
         denominator_label: "all households (TS040 total)",
         period: CENSUS_PERIOD,
@@ -201,11 +211,10 @@ pub fn census_health(
                 CRUDE,
             ),
             numerator_id: "disabled_household_n",
-            numerator_cols: &any_disabled,
+            numerator_cols: ANY_DISABLED,
             numerator_label: "households with one or more disabled people",
         }],
-    };
-    counts::add(log, m, b, &households, england_lsoas)
+    }
 }
 
 /// Add household fuel poverty (DESNZ sub-regional fuel poverty 2023, 2021 data).
@@ -243,10 +252,4 @@ pub fn fuel_poverty(
         }],
     };
     counts::add(log, m, b, &t, england_lsoas)
-}
-
-/// Column names are built once per ingest; leaking these few short strings keeps the tables
-/// `'static` and simple.
-fn leak(s: &str) -> &'static str {
-    Box::leak(s.to_owned().into_boxed_str())
 }

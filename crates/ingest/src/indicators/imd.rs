@@ -2,11 +2,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use equimap_atlas::{Counts, Geography, Kind, Level, Polarity};
+use equimap_atlas::{Geography, Kind, Level, Polarity};
 
-use super::{
-    Builder, Meta, RefVal, aggregate_count, aggregate_mean, level, parent_map, weighted_mean,
-};
+mod extras;
+
+use extras::{ImdValues, imd_extras};
+
+use super::{Builder, Meta, RefVal, level, weighted_mean};
 use crate::error::{IngestError, Result};
 use crate::membership::Membership;
 use crate::read::{Csv, SourceLog};
@@ -16,10 +18,29 @@ use crate::sources::{self, MHCLG_ATTRIBUTION};
 struct Domain {
     id: &'static str,
     label: &'static str,
-    rank: &'static str,
-    decile: &'static str,
-    score: Option<&'static str>,
+    rank: String,
+    decile: String,
+    score: Option<String>,
     score_unit: &'static str,
+}
+
+impl Domain {
+    /// A domain whose columns are `<col>_rank`, `<col>_decile` and, with a unit, `<col>_score`.
+    fn new(
+        id: &'static str,
+        label: &'static str,
+        col: &str,
+        score_unit: Option<&'static str>,
+    ) -> Self {
+        Self {
+            id,
+            label,
+            rank: format!("{col}_rank"),
+            decile: format!("{col}_decile"),
+            score: score_unit.map(|_| format!("{col}_score")),
+            score_unit: score_unit.unwrap_or(""),
+        }
+    }
 }
 
 /// One edition of the indices.
@@ -55,14 +76,7 @@ pub fn iod2025(
     weights_period: &str,
     england_weights: &BTreeMap<String, f64>,
 ) -> Result<()> {
-    let d = |id, label, col: &'static str, unit| Domain {
-        id,
-        label,
-        rank: leak(format!("{col}_rank")),
-        decile: leak(format!("{col}_decile")),
-        score: Some(leak(format!("{col}_score"))),
-        score_unit: unit,
-    };
+    let d = |id, label, col, unit| Domain::new(id, label, col, Some(unit));
     let ed = Edition {
         year: "2025",
         lsoa: Geography::Lsoa21,
@@ -143,16 +157,9 @@ pub fn iod2019(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Result<(
         }
         england.insert(code.to_owned(), v);
     }
-    let d = |id, label, col: &'static str| Domain {
-        id,
-        label,
-        rank: leak(format!("{col}_rank")),
-        decile: leak(format!("{col}_decile")),
-        score: None,
-        score_unit: "",
-    };
+    let d = |id, label, col| Domain::new(id, label, col, None);
     let mut imd = d("imd", "Index of Multiple Deprivation", "imd");
-    imd.score = Some("imd_score_derived");
+    imd.score = Some("imd_score_derived".to_owned());
     imd.score_unit = "score (higher = more deprived)";
     let ed = Edition {
         year: "2019",
@@ -196,12 +203,6 @@ pub fn iod2019(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Result<(
     edition(log, m, b, &ed)
 }
 
-/// Column names are built once per ingest; leaking these few short strings keeps the domain
-/// table `'static` and simple.
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
-}
-
 fn edition(log: &mut SourceLog, m: &Membership, b: &mut Builder, ed: &Edition<'_>) -> Result<()> {
     let csv = log.csv(
         ed.file,
@@ -221,9 +222,9 @@ fn edition(log: &mut SourceLog, m: &Membership, b: &mut Builder, ed: &Edition<'_
     let mut seen = BTreeSet::new();
     for dom in &ed.domains {
         let cols = (
-            csv.col(dom.rank)?,
-            csv.col(dom.decile)?,
-            dom.score.map(|s| csv.col(s)).transpose()?,
+            csv.col(&dom.rank)?,
+            csv.col(&dom.decile)?,
+            dom.score.as_deref().map(|s| csv.col(s)).transpose()?,
         );
         let mut rank = BTreeMap::new();
         let mut decile = BTreeMap::new();
@@ -278,135 +279,130 @@ fn edition(log: &mut SourceLog, m: &Membership, b: &mut Builder, ed: &Edition<'_
             add_score_reference(b, ed, &id("score"), &score, &england_score);
         }
         if dom.id == "imd" {
-            imd_extras(
-                b,
-                m,
-                ed,
-                &rank,
-                &decile,
-                &score,
-                national_n,
-                &england_score,
-                &csv,
-                code_col,
-            )?;
+            let england_decile = england_deciles(&csv, code_col, ed)?;
+            let values = ImdValues {
+                rank: &rank,
+                decile: &decile,
+                score: &score,
+                england_decile: &england_decile,
+            };
+            imd_extras(b, m, ed, &values);
         }
     }
     Ok(())
 }
 
-// A split into named steps (and without Box::leak) is prepared but waits: the counts data
-// model landed here in parallel (issue #13 report).
-#[allow(clippy::too_many_lines)]
-fn define_domain(b: &mut Builder, ed: &Edition<'_>, dom: &Domain) {
-    let id = |s: &str| format!("imd{}_{}_{s}", ed.year, dom.id).replace("_imd_", "_");
-    let lsoa_level = |what: &str| vec![level(ed.lsoa, ed.period, what, false)];
-    let theme = format!("Deprivation {}", ed.year);
+/// One catalogue entry of a domain: its rank, decile or score.
+struct Entry {
+    suffix: &'static str,
+    label: String,
+    unit: &'static str,
+    kind: Kind,
+    polarity: Polarity,
+    decimals: u8,
+    in_tiles: bool,
+    description: String,
+}
+
+/// A domain's entries in catalogue order: decile, rank and (where published) score. Ranks and
+/// scores go into tiles for the IMD itself only.
+fn domain_entries(ed: &Edition<'_>, dom: &Domain) -> Vec<Entry> {
     let top = dom.id == "imd";
-    let base = |suffix: &'static str,
-                label: String,
-                unit: &'static str,
-                kind,
-                polarity,
-                decimals,
-                tiles,
-                desc: String| {
-        (
-            id(suffix),
-            label,
-            unit,
-            kind,
-            polarity,
-            decimals,
-            tiles,
-            desc,
-        )
-    };
     let mut entries = vec![
-        base(
-            "decile",
-            format!("{} {} decile", dom.label, ed.year),
-            DECILE_UNIT,
-            Kind::Decile,
-            Polarity::HigherIsBetter,
-            0,
-            true,
-            format!(
+        Entry {
+            suffix: "decile",
+            label: format!("{} {} decile", dom.label, ed.year),
+            unit: DECILE_UNIT,
+            kind: Kind::Decile,
+            polarity: Polarity::HigherIsBetter,
+            decimals: 0,
+            in_tiles: true,
+            description: format!(
                 "National decile of the LSOA's {} rank among all LSOAs in England.",
                 dom.label
             ),
-        ),
-        base(
-            "rank",
-            format!("{} {} rank", dom.label, ed.year),
-            RANK_UNIT,
-            Kind::Rank,
-            Polarity::HigherIsBetter,
-            0,
-            top,
-            format!(
+        },
+        Entry {
+            suffix: "rank",
+            label: format!("{} {} rank", dom.label, ed.year),
+            unit: RANK_UNIT,
+            kind: Kind::Rank,
+            polarity: Polarity::HigherIsBetter,
+            decimals: 0,
+            in_tiles: top,
+            description: format!(
                 "National rank of the LSOA on {} among all LSOAs in England.",
                 dom.label
             ),
-        ),
+        },
     ];
     if dom.score.is_some() {
-        entries.push(base(
-            "score",
-            format!("{} {} score", dom.label, ed.year),
-            dom.score_unit,
-            Kind::Score,
-            Polarity::HigherIsWorse,
-            3,
-            top,
-            format!(
+        entries.push(Entry {
+            suffix: "score",
+            label: format!("{} {} score", dom.label, ed.year),
+            unit: dom.score_unit,
+            kind: Kind::Score,
+            polarity: Polarity::HigherIsWorse,
+            decimals: 3,
+            in_tiles: top,
+            description: format!(
                 "The {} score as published; higher means more deprived.",
                 dom.label
             ),
-        ));
+        });
     }
-    for (idv, label, unit, kind, polarity, decimals, tiles, desc) in entries {
-        let mut levels: Vec<Level> = lsoa_level("As published by MHCLG");
-        if top && kind == Kind::Score {
-            for g in ed.parents {
-                levels.push(level(
-                    g,
-                    ed.period,
-                    &format!(
-                        "Population-weighted mean of LSOA scores ({} population denominators){}",
-                        ed.weights_period.0,
-                        if g == Geography::Ward {
-                            "; LSOAs assigned to wards best-fit by the ONS lookup"
-                        } else {
-                            ""
-                        }
-                    ),
-                    g == Geography::Ward,
-                ));
-            }
+    entries
+}
+
+/// The levels an entry is held at: the LSOA as published, and for the IMD score the
+/// population-weighted means of the parent geographies.
+fn entry_levels(ed: &Edition<'_>, top: bool, kind: Kind) -> Vec<Level> {
+    let mut levels = vec![level(ed.lsoa, ed.period, "As published by MHCLG", false)];
+    if top && kind == Kind::Score {
+        for g in ed.parents {
+            let ward = g == Geography::Ward;
+            let how = format!(
+                "Population-weighted mean of LSOA scores ({} population denominators){}",
+                ed.weights_period.0,
+                if ward {
+                    "; LSOAs assigned to wards best-fit by the ONS lookup"
+                } else {
+                    ""
+                }
+            );
+            levels.push(level(g, ed.period, &how, ward));
         }
+    }
+    levels
+}
+
+fn define_domain(b: &mut Builder, ed: &Edition<'_>, dom: &Domain) {
+    let theme = format!("Deprivation {}", ed.year);
+    let top = dom.id == "imd";
+    for e in domain_entries(ed, dom) {
+        let id = format!("imd{}_{}_{}", ed.year, dom.id, e.suffix).replace("_imd_", "_");
         b.define(
             &Meta {
-                id: &idv,
-                label: &label,
-                description: &desc,
+                id: &id,
+                label: &e.label,
+                description: &e.description,
                 theme: &theme,
-                unit,
-                kind,
-                polarity,
+                unit: e.unit,
+                kind: e.kind,
+                polarity: e.polarity,
                 native: ed.lsoa,
                 source: ed.source,
                 attribution: MHCLG_ATTRIBUTION,
-                decimals,
-                in_tiles: tiles,
+                decimals: e.decimals,
+                in_tiles: e.in_tiles,
                 local: false,
-                caveat: if kind == Kind::Score && top {
+                caveat: if e.kind == Kind::Score && top {
                     ed.score_caveat
                 } else {
                     None
                 },
             },
-            levels,
+            entry_levels(ed, top, e.kind),
         );
     }
 }
@@ -439,278 +435,8 @@ fn add_score_reference(
     );
 }
 
-// A split into named steps (and without Box::leak) is prepared but waits: the counts data
-// model landed here in parallel (issue #13 report).
-#[allow(clippy::too_many_lines)]
-#[allow(clippy::too_many_arguments)]
-fn imd_extras(
-    b: &mut Builder,
-    m: &Membership,
-    ed: &Edition<'_>,
-    rank: &BTreeMap<String, f64>,
-    decile: &BTreeMap<String, f64>,
-    score: &BTreeMap<String, f64>,
-    national_n: f64,
-    england_score: &BTreeMap<String, f64>,
-    csv: &Csv,
-    code_col: usize,
-) -> Result<()> {
-    let y = ed.year;
-    let theme = format!("Deprivation {y}");
-    // Percentile: the "most deprived 1%" band matters locally.
-    let pct: BTreeMap<String, f64> = rank
-        .iter()
-        .map(|(c, r)| (c.clone(), (r * 100.0 / national_n).ceil().clamp(1.0, 100.0)))
-        .collect();
-    let meta = |id: &'static str,
-                label: &'static str,
-                desc: &'static str,
-                unit: &'static str,
-                kind,
-                polarity,
-                decimals,
-                tiles,
-                local| Meta {
-        id,
-        label,
-        description: desc,
-        theme: "",
-        unit,
-        kind,
-        polarity,
-        native: ed.lsoa,
-        source: ed.source,
-        attribution: MHCLG_ATTRIBUTION,
-        decimals,
-        in_tiles: tiles,
-        local,
-        caveat: None,
-    };
-    let pid = leak(format!("imd{y}_percentile"));
-    let mut mt = meta(
-        pid,
-        leak(format!("IMD {y} national percentile")),
-        "National percentile of the IMD rank: 1 = most deprived 1% of LSOAs in England.",
-        "percentile (1 = most deprived 1% in England)",
-        Kind::Percentile,
-        Polarity::HigherIsBetter,
-        0,
-        true,
-        false,
-    );
-    mt.theme = &theme;
-    b.define(
-        &mt,
-        vec![level(
-            ed.lsoa,
-            ed.period,
-            &format!("ceil(rank × 100 / {national_n}) from the official IMD rank"),
-            false,
-        )],
-    );
-    b.set_all(ed.lsoa, pid, pct);
-    b.reference(
-        pid,
-        &RefVal(None, NA_RANK, ed.period),
-        &RefVal(None, NA_RANK, ed.period),
-    );
-
-    // A quintile relative to the district ("deprived Leeds"): rank the district's LSOAs by
-    // their national rank and cut them into five equal groups; ties broken by code.
-    let qid = leak(format!("imd{y}_local_quintile"));
-    let mut ordered: Vec<(&String, f64)> = rank.iter().map(|(c, r)| (c, *r)).collect();
-    ordered.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(b.0)));
-    let n = ordered.len();
-    let quint: BTreeMap<String, f64> = ordered
-        .iter()
-        .enumerate()
-        .map(|(i, (c, _))| ((*c).clone(), (i * 5 / n + 1) as f64))
-        .collect();
-    let mut mq = meta(
-        qid,
-        leak(format!("IMD {y} quintile within {} (local)", b.scope.1)),
-        "LOCAL measure: the area's fifth of the district's LSOAs ordered by national IMD rank (1 = the most deprived 20% of the district, as the Leeds Observatory's \"deprived Leeds\"). Not comparable between districts.",
-        "local quintile (1 = most deprived 20% of the district)",
-        Kind::Quintile,
-        Polarity::HigherIsBetter,
-        0,
-        true,
-        true,
-    );
-    mq.theme = &theme;
-    b.define(&mq, vec![level(ed.lsoa, ed.period, "District LSOAs ordered by national IMD rank (ties by code), cut into five equal-count groups", false)]);
-    b.set_all(ed.lsoa, qid, quint);
-    b.reference(
-        qid,
-        &RefVal(
-            None,
-            "Not applicable: a position within the district",
-            ed.period,
-        ),
-        &RefVal(
-            None,
-            "Not applicable: a position within the district",
-            ed.period,
-        ),
-    );
-
-    // Aggregates to every higher geography.
-    let w = ed.weights.0;
-    let score_id = leak(format!("imd{y}_score"));
-    for g in ed.parents {
-        let pm = parent_map(m, ed.lsoa, g);
-        b.set_all(g, score_id, aggregate_mean(score, w, &pm));
-    }
-    let england_decile = england_deciles(csv, code_col, ed)?;
-    let denominator = share_denominator(ed);
-    for (suffix, max, label) in [
-        ("d1", 1.0, "national decile 1 (most deprived 10%)"),
-        (
-            "d12",
-            2.0,
-            "national deciles 1–2 (most deprived 20%, Core20)",
-        ),
-    ] {
-        let share_id = leak(format!("imd{y}_{suffix}_share"));
-        let count_id = leak(format!("imd{y}_{suffix}_count"));
-        let in_band = |c: &str| decile.get(c).is_some_and(|d| *d <= max);
-        let mut share_levels = Vec::new();
-        let mut count_levels = Vec::new();
-        for g in ed.parents {
-            let pm = parent_map(m, ed.lsoa, g);
-            let counts = aggregate_count(w, &pm, in_band);
-            let totals = aggregate_count(w, &pm, |_| true);
-            let shares = counts
-                .iter()
-                .filter_map(|(p, c)| Some((p.clone(), c / totals.get(p).filter(|t| **t > 0.0)?)))
-                .collect();
-            b.set_all(g, count_id, counts);
-            b.set_all(g, share_id, shares);
-            if let Some(col) = denominator.companion {
-                b.set_all(g, col, totals);
-            }
-            let how = format!(
-                "Residents ({} population denominators) of LSOAs in {label}{}",
-                ed.weights_period.0,
-                if g == Geography::Ward {
-                    "; LSOAs assigned to wards best-fit"
-                } else {
-                    ""
-                }
-            );
-            share_levels.push(level(
-                g,
-                ed.period,
-                &format!("Share of {how}"),
-                g == Geography::Ward,
-            ));
-            count_levels.push(level(g, ed.period, &how, g == Geography::Ward));
-        }
-        let share_label = leak(format!("Residents in {label}, IMD {y} (share)"));
-        let count_label = leak(format!("Residents in {label}, IMD {y} (count)"));
-        let mut ms = meta(
-            share_id,
-            share_label,
-            "Share of the area's residents living in LSOAs in this band of England's IMD.",
-            "share of residents (0–1)",
-            Kind::Share,
-            Polarity::HigherIsWorse,
-            4,
-            true,
-            false,
-        );
-        ms.theme = &theme;
-        b.define_counts(
-            &ms,
-            share_levels,
-            Some(Counts {
-                numerator: count_id.to_owned(),
-                denominator: denominator.column.to_owned(),
-                numerator_label: format!("residents of LSOAs in {label}"),
-                denominator_label: denominator.label.clone(),
-                interval: None,
-            }),
-        );
-        let mut mc = meta(
-            count_id,
-            count_label,
-            "Residents living in LSOAs in this band of England's IMD.",
-            "persons",
-            Kind::Count,
-            Polarity::HigherIsWorse,
-            0,
-            false,
-            false,
-        );
-        mc.theme = &theme;
-        b.define(&mc, count_levels);
-        let local_total: f64 = w.values().sum();
-        let local_in: f64 = w.iter().filter(|(c, _)| in_band(c)).map(|(_, v)| v).sum();
-        let ew = ed.weights.1;
-        let e_total: f64 = ew
-            .iter()
-            .filter(|(c, _)| england_decile.contains_key(*c))
-            .map(|(_, v)| v)
-            .sum();
-        let e_in: f64 = ew
-            .iter()
-            .filter(|(c, _)| england_decile.get(*c).is_some_and(|d| *d <= max))
-            .map(|(_, v)| v)
-            .sum();
-        let lm = format!("{} population denominators", ed.weights_period.0);
-        let em = format!("{} population of English LSOAs", ed.weights_period.1);
-        b.reference_counts(
-            share_id,
-            (local_in, local_total),
-            (e_in, e_total),
-            (&lm, &em),
-            ed.period,
-        );
-        b.reference(
-            count_id,
-            &RefVal(Some(local_in), &lm, ed.period),
-            &RefVal(Some(e_in), &em, ed.period),
-        );
-    }
-    let _ = england_score;
-    Ok(())
-}
-
-/// The denominator column of the decile-band shares: residents by the edition's population
-/// denominators, summed over the area.
-struct Denominator {
-    /// The column id.
-    column: &'static str,
-    /// Set when the column is written here (a companion column, not a catalogue entry).
-    companion: Option<&'static str>,
-    /// What it counts.
-    label: String,
-}
-
-/// IoD2025 is weighted by the atlas's own LSOA 2021 population, so its band shares divide by
-/// the `population` indicator; IoD2019's mid-2015 denominators have a companion column.
-fn share_denominator(ed: &Edition<'_>) -> Denominator {
-    if ed.lsoa == Geography::Lsoa21 {
-        Denominator {
-            column: "population",
-            companion: None,
-            label: format!("residents ({})", ed.weights_period.0),
-        }
-    } else {
-        let col = leak(format!("imd{}_denominator", ed.year));
-        Denominator {
-            column: col,
-            companion: Some(col),
-            label: format!(
-                "residents (IoD{} {} population denominators)",
-                ed.year, ed.weights_period.0
-            ),
-        }
-    }
-}
-
 fn england_deciles(csv: &Csv, code_col: usize, ed: &Edition<'_>) -> Result<BTreeMap<String, f64>> {
-    let dc = csv.col(ed.domains[0].decile)?;
+    let dc = csv.col(&ed.domains[0].decile)?;
     let mut out = BTreeMap::new();
     for row in csv.rows() {
         out.insert(row.req(code_col)?.to_owned(), row.req_num(dc)?);
