@@ -186,7 +186,8 @@ impl Loader {
             let bytes = archives
                 .get(&name)
                 .with_context(|| format!("{} was not loaded", path.display()))?;
-            let reader = equimap_pmtiles::PmTilesReader::from_bytes(bytes.to_vec())
+            // A `Bytes` clone shares the archive already in memory (for /tiles/<name>.pmtiles).
+            let reader = equimap_pmtiles::PmTilesReader::from_bytes(bytes.clone())
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             tracing::info!("serving tiles from {} as /tiles/{name}/…", path.display());
             TileSource::Archive {

@@ -28,6 +28,7 @@ use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::routing::{MethodRouter, get, post};
 use equimap_query::{CustomArea, Query};
 use serde_json::{Value, json};
+use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
@@ -210,9 +211,18 @@ pub fn router(state: Arc<AppState>) -> Router {
     let public = public
         .method_not_allowed_fallback(method_not_allowed)
         .layer(cors(&state.cors_origins));
+    // An unknown /api or /tiles path is answered through the same CORS layer, so that a
+    // cross-origin client can read its JSON 404; the web map's files stay outside it.
+    let api_404: Router = Router::new()
+        .fallback(api_not_found)
+        .layer(cors(&state.cors_origins));
     Router::new()
         .merge(public)
-        .fallback(fallback)
+        .fallback(
+            move |State(s): State<Arc<AppState>>, req: axum::extract::Request| {
+                fallback(s, api_404.clone(), req)
+            },
+        )
         .layer(CompressionLayer::new().compress_when(compress_when()))
         .layer(axum::middleware::map_response(security_headers))
         .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
@@ -283,23 +293,39 @@ async fn openapi_doc() -> Json<Value> {
     Json(openapi::document())
 }
 
-/// Anything not routed: the web map's files for GET, else a JSON 404.
+/// Whether a path belongs to the API or the tiles (CORS, JSON errors), not the web map.
+fn is_api_path(path: &str) -> bool {
+    ["/api", "/tiles"].iter().any(|p| {
+        path.strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+/// Anything not routed: the web map's files for GET, else a JSON 404 (through `api_404`, with
+/// CORS headers, for an API or tiles path).
 async fn fallback(
-    State(s): State<Arc<AppState>>,
-    method: axum::http::Method,
-    uri: axum::http::Uri,
-    headers: axum::http::HeaderMap,
+    s: Arc<AppState>,
+    api_404: Router,
+    req: axum::extract::Request,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let path = uri.path();
-    if (method == axum::http::Method::GET || method == axum::http::Method::HEAD)
-        && !path.starts_with("/api/")
-        && !path.starts_with("/tiles/")
-        && let Some(r) = s.web.respond(path, &headers)
+    let path = req.uri().path();
+    if is_api_path(path) {
+        return match api_404.oneshot(req).await {
+            Ok(r) => r,
+            Err(never) => match never {},
+        };
+    }
+    if (req.method() == axum::http::Method::GET || req.method() == axum::http::Method::HEAD)
+        && let Some(r) = s.web.respond(path, req.headers())
     {
         return r;
     }
     ApiError::NotFound(format!("no route for {path}")).into_response()
+}
+
+async fn api_not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound(format!("no route for {}", uri.path()))
 }
 
 /// Headers every response carries. The policy allows our own origin only: the map fetches

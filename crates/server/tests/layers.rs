@@ -83,6 +83,75 @@ async fn a_cross_origin_json_post_passes_its_preflight() {
     assert!(h.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
 }
 
+fn from_origin(method: Method, uri: &str, origin: &str) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::ORIGIN, origin)
+        .body(Body::empty())
+        .expect("request")
+}
+
+/// A cross-origin client that asks for an API or tile path that does not exist must be able to
+/// read the JSON 404 (the browser hides an answer without `Access-Control-Allow-Origin`), under
+/// the narrowed list too; the web map's own 404s and files stay without CORS headers.
+#[tokio::test]
+async fn an_unknown_api_path_answers_a_cross_origin_client_readably() {
+    let mut narrow = AppState::new(common::query());
+    narrow.cors_origins = vec!["https://leeds.example".to_owned()];
+    let narrow = Arc::new(narrow);
+    for uri in [
+        "/api/no-such-route",
+        "/api",
+        "/tiles/a/b",
+        "/api/areas/x/y/z",
+    ] {
+        for (state, origin, allowed) in [
+            (state(), "https://elsewhere.example", Some("*")),
+            (
+                narrow.clone(),
+                "https://leeds.example",
+                Some("https://leeds.example"),
+            ),
+            (narrow.clone(), "https://elsewhere.example", None),
+        ] {
+            let (s, h, body) = send(state, from_origin(Method::GET, uri, origin)).await;
+            assert_eq!(s, StatusCode::NOT_FOUND, "{uri}");
+            assert_eq!(
+                h.get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+                    .map(|v| v.to_str().expect("ascii")),
+                allowed,
+                "{uri} from {origin}"
+            );
+            assert_eq!(h[header::CONTENT_TYPE], "application/json", "{uri}");
+            let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
+            assert_eq!(v["status"], 404, "{v}");
+            assert!(v["error"].as_str().is_some_and(|e| e.contains(uri)), "{v}");
+        }
+    }
+    // A preflight for an unknown API path is answered too, so the browser sends the request.
+    let mut pre = preflight("https://leeds.example");
+    *pre.uri_mut() = "/api/no-such-route".parse().expect("uri");
+    let (s, h, _) = send(narrow.clone(), pre).await;
+    assert!(s.is_success(), "{s}");
+    assert_eq!(
+        h[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "https://leeds.example"
+    );
+    // The web map's files and their 404s carry no CORS headers.
+    for uri in ["/no-such-page.js", "/"] {
+        let (_, h, _) = send(
+            narrow.clone(),
+            from_origin(Method::GET, uri, "https://leeds.example"),
+        )
+        .await;
+        assert!(
+            h.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none(),
+            "{uri}"
+        );
+    }
+}
+
 fn get(uri: &str, accept: Option<&str>) -> Request<Body> {
     let mut r = Request::get(uri);
     if let Some(a) = accept {
