@@ -65,6 +65,30 @@ fn touches_edge_twice(ring: &[[i64; 2]], clip: ClipBox) -> bool {
     ring.iter().filter(|p| on_edge(**p, clip)).nth(1).is_some()
 }
 
+/// The simple loops of a ring that passes through some points more than
+/// once: each time the walk comes back to a point on its path, the loop
+/// since then is cut off.
+fn split_at_repeats(ring: &[[i64; 2]]) -> Vec<Vec<[i64; 2]>> {
+    let mut pieces = Vec::new();
+    let mut path: Vec<[i64; 2]> = Vec::with_capacity(ring.len());
+    let mut at: std::collections::HashMap<[i64; 2], usize> = std::collections::HashMap::new();
+    for &p in ring {
+        if let Some(&i) = at.get(&p) {
+            let piece: Vec<[i64; 2]> = path.drain(i..).collect();
+            for q in &piece[1..] {
+                at.remove(q);
+            }
+            pieces.push(piece);
+            path.push(p);
+        } else {
+            at.insert(p, path.len());
+            path.push(p);
+        }
+    }
+    pieces.push(path);
+    pieces
+}
+
 /// Where a point lies relative to a ring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -150,6 +174,10 @@ pub(crate) struct PolygonClipper {
     /// Output exteriors.
     rings: Vec<Vec<[i64; 2]>>,
     ring: Vec<[i64; 2]>,
+    /// Scratch: a ring's points sorted, to find a repeated one.
+    sorted: Vec<[i64; 2]>,
+    /// Exteriors split off a pinched ring.
+    split: Vec<Vec<[i64; 2]>>,
 }
 
 impl PolygonClipper {
@@ -250,10 +278,15 @@ impl PolygonClipper {
     }
 
     fn finish_chain(&mut self, first: usize) {
-        if self.pts.len() - first >= 2 {
+        let chain = &self.pts[first..];
+        // A chain that leaves where it entered and encloses nothing (a
+        // spike, or a sliver that rounding to the grid made one) is no part
+        // of the outline: linked, it closed on itself and the window was lost.
+        let spike = chain.first() == chain.last() && area2(chain) == 0;
+        if chain.len() >= 2 && !spike {
             self.chains.push([first, self.pts.len()]);
         } else {
-            // Touches the window edge at one point only.
+            // Touches the window edge at one point only, or a spike.
             self.pts.truncate(first);
         }
     }
@@ -340,11 +373,40 @@ impl PolygonClipper {
             .map(|(_, e)| e)
     }
 
+    /// Splits every output ring that passes through a point twice into
+    /// simple rings: linking can join, at a point where a hole touched the
+    /// exterior, pieces that only touch there. A positive loop is an
+    /// exterior of its own, a negative one a hole touching its exterior at
+    /// that point; both are valid where the pinched ring was not.
+    fn split_touching_rings(&mut self) {
+        let mut k = 0;
+        while k < self.rings.len() {
+            self.sorted.clear();
+            self.sorted.extend_from_slice(&self.rings[k]);
+            self.sorted.sort_unstable();
+            if self.sorted.windows(2).all(|w| w[0] != w[1]) {
+                k += 1;
+                continue;
+            }
+            let ring = self.rings.swap_remove(k);
+            for mut piece in split_at_repeats(&ring) {
+                clean_ring(&mut piece);
+                match area2(&piece).signum() {
+                    1 => self.split.push(piece),
+                    -1 => self.holes.push(piece),
+                    _ => {}
+                }
+            }
+        }
+        self.rings.append(&mut self.split);
+    }
+
     /// Emits every output exterior with the holes that lie inside it.
     fn emit_with_holes(&mut self, emit: &mut impl FnMut(&[[i64; 2]], bool)) {
         for ring in &mut self.rings {
             clean_ring(ring);
         }
+        self.split_touching_rings();
         for hole in &mut self.holes {
             clean_ring(hole);
         }
@@ -538,6 +600,79 @@ mod tests {
         let out = run(&[outer, hole.clone()]);
         assert_eq!(out.len(), 2, "{out:?}");
         assert_eq!(out[1], (hole, false));
+    }
+
+    #[test]
+    fn a_hole_rounded_to_a_spike_at_the_edge_leaves_the_window_covered() {
+        // Found by the rectclip fuzz target (fuzz/regressions/rectclip/):
+        // a hole whose tip pokes one unit into a 192-unit window; both of its
+        // crossings round to (-15, -64), so its chain is the spike
+        // (-15, -64), (-15, -63), (-15, -64). Linked, it closed on itself and
+        // the clip was empty, though the exterior covers the window.
+        let outer = vec![[-500, -500], [500, -500], [500, 500], [-500, 500]];
+        let hole = vec![[28, -347], [-71, -267], [-15, -63], [19, -252]];
+        assert!(area2(&hole) < 0);
+        let out = run_in(&[outer, hole], ClipBox { min: -64, max: 128 });
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(area2(&out[0].0), 2 * 192 * 192, "{out:?}");
+    }
+
+    #[test]
+    fn a_ring_through_a_point_twice_is_split_into_loops() {
+        let (p, q) = ([5, 5], [7, 7]);
+        let ring = [[0, 0], p, [9, 5], [9, 9], [5, 9], p, q, [1, 9], [0, 9]];
+        assert_eq!(
+            split_at_repeats(&ring),
+            vec![
+                vec![p, [9, 5], [9, 9], [5, 9]],
+                vec![[0, 0], p, q, [1, 9], [0, 9]],
+            ]
+        );
+        let ring = [[0, 0], p, q, [1, 1], q, [2, 2], p, [0, 3]];
+        assert_eq!(
+            split_at_repeats(&ring),
+            vec![vec![q, [1, 1]], vec![p, q, [2, 2]], vec![[0, 0], p, [0, 3]],]
+        );
+    }
+
+    #[test]
+    fn pieces_touching_at_a_point_inside_are_separate_rings() {
+        // Found by the rectclip fuzz target (a rectilinear union at tile
+        // scale, kept in fuzz/regressions/rectclip/ and in
+        // tests/rectclip_vs_geo.rs): a hole touching its exterior at (5, 5)
+        // and the window's bottom edge along an edge was linked with the
+        // exterior into one ring through (5, 5) twice, invalid.
+        let outer = vec![
+            [-2, -2],
+            [5, -2],
+            [5, 5],
+            [7, 5],
+            [7, 11],
+            [9, 11],
+            [9, -2],
+            [12, -2],
+            [12, 12],
+            [-2, 12],
+        ];
+        let hole = vec![[2, 5], [2, 10], [5, 10], [5, 5]];
+        assert!(area2(&outer) > 0 && area2(&hole) < 0);
+        let out = run(&[outer, hole]);
+        for (r, _) in &out {
+            let mut v = r.clone();
+            v.sort_unstable();
+            v.dedup();
+            assert_eq!(v.len(), r.len(), "no repeated vertex in {r:?}");
+        }
+        // The left part (window corner block 5 × 5 and the strip 2 × 5 below
+        // it), the bar 2 × 5 and the right strip 1 × 10.
+        assert_eq!(piece_areas_all(&out), vec![2 * 10, 2 * 10, 2 * 35]);
+    }
+
+    fn piece_areas_all(out: &[(Vec<[i64; 2]>, bool)]) -> Vec<i128> {
+        assert!(out.iter().all(|(_, e)| *e), "{out:?}");
+        let mut areas: Vec<i128> = out.iter().map(|(r, _)| area2(r)).collect();
+        areas.sort_unstable();
+        areas
     }
 
     #[test]
