@@ -21,9 +21,12 @@ work=$(mktemp -d)
 cp -r "$dist" "$work/dist"
 mkdir "$work/cwd"
 port=28470
-trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 
-start() { # binary, extra args...; sets pid and prints start-up seconds
+# Not called in a command substitution: that would run it in a subshell, and the caller would
+# never see pid (and could not stop the server).
+start() { # binary, extra args...; sets pid and startup (seconds)
     local bin=$1
     shift
     local t0
@@ -35,12 +38,13 @@ start() { # binary, extra args...; sets pid and prints start-up seconds
         kill -0 "$pid" 2>/dev/null || { cat "$work/log"; exit 1; }
         sleep 0.02
     done
-    awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'
+    startup=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 }
 
 stop() {
     kill "$pid"
     wait "$pid" 2>/dev/null || true
+    pid=
 }
 
 load() { # prints requests/s, p50 and p99 from wrk
@@ -51,11 +55,11 @@ load() { # prints requests/s, p50 and p99 from wrk
 for round in $(seq 1 "$rounds"); do
     for which in before after; do
         bin=${!which}
-        s=$(start "$bin" --tile-cache-mb 0)
-        echo "$which round $round start-up ${s}s"
+        start "$bin" --tile-cache-mb 0
+        echo "$which round $round start-up ${startup}s"
         echo "$which round $round uncached $(load)"
         stop
-        start "$bin" >/dev/null
+        start "$bin"
         # one pass over every URL to fill the cache, then measure
         URLS="$urls" wrk -t1 -c4 -d3s -s "$repo/bench/wrk_urls.lua" "http://127.0.0.1:$port" >/dev/null
         echo "$which round $round cached $(load)"
