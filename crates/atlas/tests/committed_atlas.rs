@@ -327,3 +327,62 @@ fn census_health_and_fuel_poverty_match_provenance() {
         );
     }
 }
+
+#[test]
+fn qof_prevalence_matches_the_published_checks() {
+    // gp_qof_2425/PROVENANCE.md: England depression 14.27% (18+), diabetes 7.89% (17+),
+    // hypertension 15.23%, SMI 1.02%, COPD 1.89%, obesity 13.88%, asthma 6.56%, CHD 2.98%;
+    // Leeds practices 12.98%, 7.07%, 13.92%, 1.00%, 1.90%, 13.42%, 6.30%, 2.53%.
+    let a = atlas();
+    let pc = equimap_atlas::PrimaryCare::read(&a.dir)
+        .expect("reads")
+        .expect("the Leeds atlas has QOF registers");
+    let prevalence = |scope: &str, cond: &str| {
+        let t = pc
+            .totals
+            .iter()
+            .find(|t| t.scope == scope && t.decile.is_none() && t.condition == cond)
+            .expect("total");
+        (10_000.0 * t.register as f64 / t.list_size as f64).round() / 100.0
+    };
+    let published = [
+        ("DEP", 14.27, 12.98),
+        ("DM", 7.89, 7.07),
+        ("HYP", 15.23, 13.92),
+        ("MH", 1.02, 1.00),
+        ("COPD", 1.89, 1.90),
+        ("OB", 13.88, 13.42),
+        ("AST", 6.56, 6.30),
+        ("CHD", 2.98, 2.53),
+    ];
+    for (cond, england, leeds) in published {
+        assert_eq!(prevalence("england", cond), england, "England {cond}");
+        assert_eq!(prevalence("district", cond), leeds, "Leeds {cond}");
+    }
+    // 6,188 practices in England; the 87 Leeds practices of the GP layer, all in QOF.
+    let n = |scope: &str| {
+        pc.totals
+            .iter()
+            .find(|t| t.scope == scope && t.decile.is_none() && t.condition == "DEP")
+            .map(|t| t.practices)
+    };
+    assert_eq!((n("england"), n("district")), (Some(6188), Some(87)));
+    // July 2026 membership: Leeds practices sit in 20 PCNs (19 in Leeds and Five Towns,
+    // Wakefield, for B87030); B86104 is unallocated; two closed practices keep Feb 2023's PCN.
+    let pcns: std::collections::BTreeSet<&str> = pc
+        .practices
+        .iter()
+        .filter(|p| p.in_district && p.pcn_as_at == "2026-07-01" && !p.pcn_code.is_empty())
+        .map(|p| p.pcn_code.as_str())
+        .collect();
+    assert_eq!(pcns.len(), 20);
+    let as_at = |c: &str| {
+        pc.practices
+            .iter()
+            .find(|p| p.practice_code == c)
+            .map(|p| (p.pcn_code.as_str(), p.pcn_as_at.as_str()))
+    };
+    assert_eq!(as_at("B86104"), Some(("", "2026-07-01")));
+    assert_eq!(as_at("B86009"), Some(("U43067", "2023-02")));
+    assert_eq!(as_at("B87030"), Some(("U25219", "2026-07-01")));
+}

@@ -6,6 +6,7 @@
 //!             ──▶ indicators (population, IoD2025, IoD2019, life exp.) ──▶ indicators/*
 //!             ──▶ district trends (OHID Fingertips)                   ──▶ indicators/trends.*
 //!             ──▶ reference layers (postcodes, places, GPs, basemap)   ──▶ reference/*
+//!             ──▶ primary care (QOF registers, PCNs, practice IMD)     ──▶ reference/gp_*
 //!             ──▶ manifest.json, then a full reload check, then an atomic swap into place
 //! ```
 //!
@@ -18,6 +19,7 @@ mod geom;
 mod greenspace;
 mod indicators;
 mod membership;
+mod primary_care;
 mod read;
 mod reference_layers;
 mod residents;
@@ -164,7 +166,15 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     pb.inc(1);
 
     pb.set_message("Reference layers");
-    let reference_layers = write_reference_layers(&mut log, &m, dir, &built, made, &mut notes)?;
+    let reference_layers = write_reference_layers(
+        &mut log,
+        &m,
+        dir,
+        &built,
+        made,
+        &mut notes,
+        sel == Selection::England,
+    )?;
     pb.inc(1);
 
     let manifest = manifest(&log, &sel, &m, geo_records, reference_layers.clone());
@@ -273,7 +283,7 @@ fn district_trends(
     Ok(trends)
 }
 
-/// Postcodes, places, GP practices and the basemap, then the green-space and resident layers
+/// Postcodes, places, GP practices and the basemap, GP registers and PCNs, then the green-space and resident layers
 /// the indicator steps made; returns every layer's manifest record.
 fn write_reference_layers(
     log: &mut read::SourceLog,
@@ -282,6 +292,7 @@ fn write_reference_layers(
     built: &BTreeMap<Geography, boundaries::BuiltGeography>,
     made: MadeLayers,
     notes: &mut Vec<String>,
+    england: bool,
 ) -> Result<BTreeMap<String, LayerRecord>> {
     let districts: Vec<geo::MultiPolygon<f64>> = built[&Geography::District]
         .areas
@@ -290,6 +301,7 @@ fn write_reference_layers(
         .map(|a| a.geometry.clone())
         .collect();
     let mut layers = reference_layers::build(log, m, dir, &districts)?;
+    layers.extend(primary_care_step(log, england, dir, notes)?);
     if let Some(out) = &made.green {
         layers.extend(greenspace::write_layers(dir, out)?);
     }
@@ -302,6 +314,33 @@ fn write_reference_layers(
         residents::Outcome::Skipped(why) => notes.push(why),
     }
     Ok(layers)
+}
+
+/// GP registers, PCNs and practice deprivation, for the practices of the GP layer just written
+/// (every QOF practice for England); a note instead when the sources lack the QOF files.
+fn primary_care_step(
+    log: &mut read::SourceLog,
+    england: bool,
+    dir: &Path,
+    notes: &mut Vec<String>,
+) -> Result<BTreeMap<String, LayerRecord>> {
+    if !primary_care::available(log) {
+        notes.push(format!(
+            "no GP registers: {} is not in the sources, so the atlas has no practice prevalence or PCNs",
+            sources::QOF
+        ));
+        return Ok(BTreeMap::new());
+    }
+    let gps: BTreeMap<String, String> = equimap_atlas::read_layer::<equimap_atlas::GpPracticeRow>(
+        dir,
+        equimap_atlas::GP_PRACTICES_FILE,
+    )?
+    .into_iter()
+    .map(|g| (g.org_code, g.name))
+    .collect();
+    let built = primary_care::build(log, (!england).then_some(&gps), dir)?;
+    notes.extend(built.notes);
+    Ok(built.layers)
 }
 
 /// The entries an ingest owns inside the atlas directory. Anything else there (for example

@@ -181,6 +181,55 @@ pub const OA_CENTROIDS: &str = "oa21_pwc_leeds/oa21_pwc_leeds.csv";
 pub const LANDUSE: &str = "basemap_osm_leeds/landuse_urban_leeds_jul2023.geojson";
 
 /// OpenStreetMap basemap context layers: id, path, vintage.
+/// QOF 2024-25 registers and list sizes of every practice in England (NHS England).
+pub const QOF: &str = "gp_qof_2425/qof_prevalence_2425_england.csv.gz";
+/// The QOF year, as NHS England names it.
+pub const QOF_PERIOD: &str = "2024-25";
+/// IMD 2025 score of each practice's registered population (OHID Fingertips indicator 94240).
+pub const PRACTICE_IMD: &str = "gp_qof_2425/gp_practice_imd2025_score_fingertips94240.csv";
+/// Practice → PCN, "Patients Registered at a GP Practice" mapping file, July 2026 (a zip).
+pub const PCN_MAP: &str = "pcn_membership/gp-reg-pat-prac-map_2026-07.zip";
+/// The CSV inside [`PCN_MAP`].
+pub const PCN_MAP_MEMBER: &str = "gp-reg-pat-prac-map.csv";
+/// Practice → PCN from the ODS ePCN file, February 2023, Leeds (sub-ICB 15F) active rows: the
+/// fallback for practices no longer in [`PCN_MAP`].
+pub const PCN_EPCN_LEEDS: &str = "pcn_membership/pcn_membership_leeds_15F_2023-02.csv";
+/// The date the ePCN file describes.
+pub const PCN_EPCN_AS_AT: &str = "2023-02";
+/// Registers above their list that NHS England publishes as they are, checked by hand: David
+/// Lewis Medical Practice (Y05750), a practice for people with epilepsy and learning
+/// disabilities, has 120 patients on its learning disability register and a list of 119. Kept
+/// as published (prevalence above 100%, no interval) and named in the ingest summary; any other
+/// register above its list stops the ingest.
+pub const QOF_REGISTER_ABOVE_LIST: [(&str, &str); 1] = [("Y05750", "LD")];
+/// The QOF registers: group code, what it counts (NHS England's QOF business rules).
+pub const QOF_REGISTERS: [(&str, &str); 21] = [
+    ("AF", "Atrial fibrillation"),
+    ("AST", "Asthma"),
+    ("CAN", "Cancer"),
+    ("CHD", "Coronary heart disease"),
+    ("CKD", "Chronic kidney disease"),
+    ("COPD", "Chronic obstructive pulmonary disease"),
+    ("DEM", "Dementia"),
+    ("DEP", "Depression"),
+    ("DM", "Diabetes mellitus"),
+    ("EP", "Epilepsy"),
+    ("HF", "Heart failure"),
+    ("HYP", "Hypertension"),
+    ("LD", "Learning disability"),
+    (
+        "MH",
+        "Severe mental illness (schizophrenia, bipolar disorder, other psychoses)",
+    ),
+    ("NDH", "Non-diabetic hyperglycaemia"),
+    ("OB", "Obesity"),
+    ("OST", "Osteoporosis"),
+    ("PAD", "Peripheral arterial disease"),
+    ("PC", "Palliative care"),
+    ("RA", "Rheumatoid arthritis"),
+    ("STIA", "Stroke and transient ischaemic attack"),
+];
+
 pub const BASEMAP: [(&str, &str, &str); 5] = [
     (
         "roads",
