@@ -10,6 +10,7 @@ mod error;
 mod index;
 pub mod inequality;
 mod marmot;
+pub mod primary_care;
 mod profile;
 mod reference;
 mod search;
@@ -56,6 +57,8 @@ pub struct Query {
     area_points: BTreeMap<Geography, Vec<(f64, f64)>>,
     sites: site::SiteIndex,
     gradients: std::sync::Mutex<std::collections::HashMap<(String, String), stats::Gradient>>,
+    /// GP registers, PCNs and the practice deprivation gradient, when the atlas has them.
+    pub primary_care: Option<primary_care::PrimaryCareIndex>,
 }
 
 /// One area found at a point, with its headline figures.
@@ -84,6 +87,9 @@ pub struct SearchHit {
     /// For areas: which area to open.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub area: Option<AreaRef>,
+    /// For practices and PCNs: the code to open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// For postcodes and places: the areas containing the point, by our own point lookup.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub within: Vec<AreaRef>,
@@ -129,7 +135,30 @@ impl Query {
         let postcodes = reference::postcodes(&atlas.dir)?;
         let places = reference::places(&atlas.dir)?;
         let gps = reference::gp_practices(&atlas.dir)?;
-        let search = search::SearchIndex::new(&atlas, &postcodes, &places);
+        let primary_care = equimap_atlas::PrimaryCare::read(&atlas.dir)
+            .map_err(|e| QueryError::Atlas {
+                path: atlas.dir.join(equimap_atlas::PrimaryCare::QOF),
+                message: e.to_string(),
+            })?
+            .map(|pc| {
+                let period = atlas
+                    .manifest
+                    .reference_layers
+                    .get("gp_qof")
+                    .map(|r| r.vintage.clone())
+                    .unwrap_or_default();
+                let name = if atlas.manifest.district == "all" {
+                    "England"
+                } else {
+                    atlas.manifest.district_name.as_str()
+                };
+                primary_care::PrimaryCareIndex::new(pc, &gps, name, &period)
+            });
+        let gp_names = primary_care
+            .as_ref()
+            .map(primary_care::PrimaryCareIndex::names)
+            .unwrap_or_default();
+        let search = search::SearchIndex::new(&atlas, &postcodes, &places, &gp_names);
         let ranks = profile::rank_tables(&atlas);
         // The headline columns of each geography, looked up once rather than per request.
         let headline = atlas
@@ -188,6 +217,7 @@ impl Query {
             area_points,
             sites,
             gradients: std::sync::Mutex::default(),
+            primary_care,
         })
     }
 
@@ -306,6 +336,7 @@ impl Query {
                     lon: p.lon,
                     lat: p.lat,
                     area: None,
+                    code: None,
                     within: self.postcode_within[*i]
                         .iter()
                         .zip(WITHIN)
@@ -350,10 +381,15 @@ impl Query {
                     lon: c.0,
                     lat: c.1,
                     area: Some(AreaRef::of(g, a)),
+                    code: None,
                     within: Vec::new(),
                 });
             } else if let Some(i) = e.place {
                 hits.push(self.place_hit(i));
+            } else if let Some((is_pcn, code)) = &e.gp
+                && let Some(hit) = self.gp_hit(*is_pcn, code, &e.label, &hits)
+            {
+                hits.push(hit);
             }
         }
         Ok(hits)
@@ -369,8 +405,52 @@ impl Query {
             lon: p.lon,
             lat: p.lat,
             area: None,
+            code: None,
             within: self.within(p.lon, p.lat),
         }
+    }
+
+    /// A search result for a practice or PCN; `None` when already listed.
+    fn gp_hit(
+        &self,
+        is_pcn: bool,
+        code: &str,
+        label: &str,
+        hits: &[SearchHit],
+    ) -> Option<SearchHit> {
+        let kind = if is_pcn {
+            HitKind::Pcn
+        } else {
+            HitKind::Practice
+        };
+        if hits
+            .iter()
+            .any(|h| h.kind == kind && h.code.as_deref() == Some(code))
+        {
+            return None;
+        }
+        let pc = self.primary_care.as_ref()?;
+        // Unlocated practices (England atlases) fly to the district's centre.
+        let (lon, lat) = pc.point(is_pcn, code).unwrap_or_else(|| {
+            self.area_points
+                .get(&Geography::District)
+                .and_then(|v| v.first().copied())
+                .unwrap_or_default()
+        });
+        Some(SearchHit {
+            kind,
+            label: label.to_owned(),
+            detail: if is_pcn {
+                format!("Primary Care Network (as at {})", pc.membership_as_at)
+            } else {
+                "GP practice".to_owned()
+            },
+            lon,
+            lat,
+            area: None,
+            code: Some(code.to_owned()),
+            within: Vec::new(),
+        })
     }
 
     /// The nearest GP practices to a point, with straight-line distance.
