@@ -105,6 +105,31 @@ pub fn build(
             imd2025_decile: deciles.get(code).copied(),
         });
     }
+    notes.extend(coverage_notes(&in_district, &qof, &practices));
+
+    let qof_rows = qof_rows(&qof, &held);
+    let totals = totals(&qof, &in_district, &deciles);
+    let pc = PrimaryCare {
+        conditions: conditions(&qof),
+        qof: qof_rows,
+        practices,
+        totals,
+    };
+    pc.write(dir)?;
+    Ok(Built {
+        layers: records(&pc, &map),
+        notes,
+    })
+}
+
+/// Notes on district practices without registers, and on those whose PCN comes from the
+/// February 2023 file.
+fn coverage_notes(
+    in_district: &BTreeSet<String>,
+    qof: &BTreeMap<String, Registers>,
+    practices: &[PracticeInfo],
+) -> Vec<String> {
+    let mut notes = Vec::new();
     let missing: Vec<&String> = in_district
         .iter()
         .filter(|c| !qof.contains_key(*c))
@@ -136,20 +161,7 @@ pub fn build(
             fallback.join(", ")
         ));
     }
-
-    let qof_rows = qof_rows(&qof, &held);
-    let totals = totals(&qof, &in_district, &deciles);
-    let pc = PrimaryCare {
-        conditions: conditions(&qof),
-        qof: qof_rows,
-        practices,
-        totals,
-    };
-    pc.write(dir)?;
-    Ok(Built {
-        layers: records(&pc, &map),
-        notes,
-    })
+    notes
 }
 
 /// Deciles of the practices' IMD 2025 scores over every practice in the file, 1 = the most
