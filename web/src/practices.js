@@ -3,17 +3,18 @@
 // boundary, and the panels say why.
 
 import { getJSON, qs } from './api.js';
-import { VIRIDIS5, quantileBreaks, textOn } from './colours.js';
+import { PRACTICE_RAMP, PRACTICE_RINGS, quantileBreaks } from './colours.js';
 import { escapeHtml as esc, formatInt, formatFixed } from './format.js';
+import { significanceBadge } from './significance.js';
 import { writeHashNow } from './state.js';
 
 const $ = (s) => document.querySelector(s);
-// Darker = higher recorded prevalence.
-const RAMP = VIRIDIS5.slice().reverse();
+// Darker = higher recorded prevalence; oranges, never the choropleth's viridis (colours.js).
+const RAMP = PRACTICE_RAMP;
+const RADIUS = ['interpolate', ['linear'], ['sqrt', ['get', 'list_size']], 30, 3, 80, 6, 160, 12];
 const pct = (v) => (Number.isFinite(v) ? `${formatFixed(v, 1)}%` : '–');
 const ci = (p) => (Number.isFinite(p.lower) ? `${formatFixed(p.lower, 1)}–${formatFixed(p.upper, 1)}%` : 'no interval');
-const SIG = { 'significantly higher': 'sig-high', similar: 'sig-same', 'significantly lower': 'sig-low' };
-const sig = (b) => (b ? `<span class="sig ${SIG[b.comparison] || ''}">${esc(b.comparison || 'not compared')}</span> <span class="muted">(${pct(b.value)})</span>` : '–');
+const sig = (b) => (b ? `${significanceBadge(b.comparison) || 'not compared'} <span class="muted">(${pct(b.value)})</span>` : '–');
 
 export class Practices {
   constructor(app) {
@@ -53,12 +54,18 @@ export class Practices {
     });
     const map = this.app.map;
     map.addSource('practices', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    // Two rings: a dark one under a white one, so a circle stands out on any choropleth colour.
+    map.addLayer({ id: 'practice-ring', type: 'circle', source: 'practices', layout: { visibility: 'none' }, paint: {
+      'circle-radius': RADIUS, 'circle-color': PRACTICE_RINGS.outer, 'circle-stroke-color': PRACTICE_RINGS.outer, 'circle-stroke-width': 3 } });
     map.addLayer({ id: 'practice-circle', type: 'circle', source: 'practices', layout: { visibility: 'none' }, paint: {
-      'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'list_size']], 30, 3, 80, 6, 160, 12],
-      'circle-color': '#888', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1, 'circle-opacity': 0.9 } });
-    map.addLayer({ id: 'practice-member', type: 'circle', source: 'practices', filter: ['in', ['get', 'code'], ['literal', []]], paint: {
-      'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'list_size']], 30, 6, 80, 9, 160, 15],
-      'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#d6005c', 'circle-stroke-width': 3 } });
+      'circle-radius': RADIUS, 'circle-color': '#888', 'circle-stroke-color': PRACTICE_RINGS.inner, 'circle-stroke-width': 1.5 } });
+    // A PCN's practices: a wider ring, dark on white, around each circle.
+    const outer = ['interpolate', ['linear'], ['sqrt', ['get', 'list_size']], 30, 7, 80, 10, 160, 16];
+    const none = ['in', ['get', 'code'], ['literal', []]];
+    map.addLayer({ id: 'practice-member-halo', type: 'circle', source: 'practices', filter: none, paint: {
+      'circle-radius': outer, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': PRACTICE_RINGS.inner, 'circle-stroke-width': 6 } });
+    map.addLayer({ id: 'practice-member', type: 'circle', source: 'practices', filter: none, paint: {
+      'circle-radius': outer, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': PRACTICE_RINGS.outer, 'circle-stroke-width': 2.5 } });
     map.on('click', 'practice-circle', (e) => {
       const f = e.features?.[0];
       if (f) this.openPractice(f.properties.code);
@@ -72,7 +79,7 @@ export class Practices {
     this.app.state.practices = on ? this.condition : null;
     writeHashNow(this.app.state);
     const map = this.app.map;
-    map.setLayoutProperty('practice-circle', 'visibility', on ? 'visible' : 'none');
+    for (const id of ['practice-ring', 'practice-circle']) map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
     if (!on) {
       this.renderLegend(null);
       return;
@@ -101,11 +108,11 @@ export class Practices {
     }
     const edges = [Math.min(...data.features.map((f) => f.properties.value)), ...breaks, Math.max(...data.features.map((f) => f.properties.value))];
     const items = RAMP.slice(0, breaks.length + 1)
-      .map((c, i) => `<li><span class="swatch round" style="background:${c};color:${textOn(c)}" aria-hidden="true"></span>${pct(edges[i])} to ${pct(edges[i + 1])}</li>`)
+      .map((c, i) => `<li><span class="swatch round practice" style="background:${c}" aria-hidden="true"></span>${pct(edges[i])} to ${pct(edges[i + 1])}</li>`)
       .join('');
     const area = this.catalogue.conditions.find((k) => k.condition === this.condition);
     el.innerHTML = `<p class="legend-title">GP practices: ${esc(area?.label || this.condition)}, recorded prevalence</p>
-      <p class="legend-sub">% of ${esc(area?.ages || 'patients')} · QOF ${esc(data.period)} · circle size: list size</p>
+      <p class="legend-sub">% of ${esc(area?.ages || 'patients')} · QOF ${esc(data.period)} · circle size: list size; orange circles ringed white and dark, drawn over the area colours</p>
       <ul class="legend-items" aria-label="Practice colour key">${items}</ul>
       <p class="legend-note">${esc(this.app.cat.districtName)} practices ${pct(data.district)}, England ${pct(data.england)}.</p>
       <p class="legend-note caveat-text">Recorded prevalence counts diagnosed, coded patients; crude, not age-standardised.</p>`;
@@ -194,6 +201,6 @@ export class Practices {
 
   highlight(codes) {
     this.members = codes;
-    this.app.map.setFilter('practice-member', ['in', ['get', 'code'], ['literal', codes]]);
+    for (const id of ['practice-member-halo', 'practice-member']) this.app.map.setFilter(id, ['in', ['get', 'code'], ['literal', codes]]);
   }
 }

@@ -146,7 +146,7 @@ fn openapi_paths() -> Value {
         )
     };
     json!({
-        "/api/primary-care": { "get": { "summary": "QOF registers with the district's and England's recorded prevalence, the PCN membership date and the caveats (recorded, crude, not age-standardised; PCNs are lists of practices, not areas)", "parameters": [], "responses": { "200": ok("Catalogue", &["conditions", "caveat"]), "400": err, "400": err, "404": err } } },
+        "/api/primary-care": { "get": { "summary": "QOF registers with the district's and England's recorded prevalence, the PCN membership date and the caveats (recorded, crude, not age-standardised; PCNs are lists of practices, not areas)", "parameters": [], "responses": { "200": ok("Catalogue", &["conditions", "caveat"]), "400": err, "404": err } } },
         "/api/practices": { "get": { "summary": "The district's GP practices as GeoJSON points with a condition's recorded prevalence, 95% interval and comparisons", "parameters": [condition(false)], "responses": { "200": { "description": "Practices", "content": { "application/geo+json": { "schema": { "type": "object", "required": ["type", "features"] } } } }, "400": err, "404": err } } },
         "/api/practices/{code}": { "get": { "summary": "A practice's profile: recorded prevalence of every QOF register with 95% Wilson intervals, compared with the district's and England's practices; its PCN with the membership date; its IMD 2025 decile", "parameters": [path("code", "ODS practice code, e.g. B86086")], "responses": { "200": ok("Practice profile", &["code", "prevalence", "caveat"]), "400": err, "404": err } } },
         "/api/pcns/{code}": { "get": { "summary": "A PCN's profile: its practices' registers and lists summed, its practices listed, the membership date. No boundary: a PCN is a list of practices, not an area", "parameters": [path("code", "PCN code, e.g. U11864")], "responses": { "200": ok("PCN profile", &["code", "practices", "prevalence", "no_boundary"]), "400": err, "404": err } } },
@@ -155,10 +155,10 @@ fn openapi_paths() -> Value {
             q("unit", false, json!({ "type": "string", "enum": ["practice", "pcn"] }), "Practices (default) or PCNs"),
             q("order", false, json!({ "type": "string", "enum": ["desc", "asc"] }), "Highest first (default) or lowest first"),
             q("limit", false, json!({ "type": "integer", "minimum": 1 }), "Rows"),
-        ], "responses": { "200": ok("Ranking", &["rows"]), "400": err, "400": err, "404": err } } },
-        "/api/primary-care/gradient": { "get": { "summary": "The practice deprivation gradient: recorded prevalence by national decile of practices' registered-population IMD 2025 score, with the slope index of inequality", "parameters": [
+        ], "responses": { "200": ok("Ranking", &["rows"]), "400": err, "404": err } } },
+        "/api/primary-care/gradient": { "get": { "summary": "The practice deprivation gradient: recorded prevalence by national decile of practices' registered-population IMD 2025 score, with the slope and relative indices of inequality and their simulated 95% limits", "parameters": [
             condition(false),
             q("scope", false, json!({ "type": "string", "enum": ["district", "england"] }), "The district's practices (default) or England's"),
-        ], "responses": { "200": ok("Gradients", &["gradients", "method"]), "400": err, "400": err, "404": err } } },
+        ], "responses": { "200": ok("Gradients", &["gradients", "method"]), "400": err, "404": err } } },
     })
 }

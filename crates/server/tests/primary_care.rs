@@ -55,8 +55,16 @@ async fn practice_profile_has_prevalence_interval_and_comparisons() {
     assert_eq!(dep["denominator"], "registered patients aged 18 and over");
     // Leeds practices 12.98% lies inside the interval; England 14.27% above it.
     assert_eq!(dep["district"]["value"], 12.9766);
-    assert_eq!(dep["district"]["comparison"], "similar");
-    assert_eq!(dep["england"]["comparison"], "significantly lower");
+    assert_eq!(dep["district"]["comparison"]["significance"], "similar");
+    assert_eq!(
+        dep["district"]["comparison"]["words"],
+        "similar to Leeds practices"
+    );
+    assert_eq!(dep["england"]["comparison"]["significance"], "lower");
+    assert_eq!(
+        dep["england"]["comparison"]["words"],
+        "significantly lower than England practices"
+    );
     assert!(
         v["caveat"]
             .as_str()

@@ -6,19 +6,19 @@
 //! area: nothing here draws or infers a PCN boundary.
 
 mod gradient;
-mod proportion;
 mod rank;
 
 use std::collections::BTreeMap;
 
-use equimap_atlas::{Condition, PrimaryCare};
+use equimap_atlas::{Condition, Polarity, PrimaryCare};
 use serde::Serialize;
 
 use crate::QueryError;
+use crate::inequality::{compare, wilson};
+use crate::profile::{Comparison, comparison_words};
 use crate::reference::GpPractice;
 
 pub use gradient::{PracticeGradient, PracticeGradientBand};
-pub use proportion::{Significance, compare, wilson};
 pub use rank::PrimaryCareRankRow;
 
 /// The caveat every prevalence figure carries.
@@ -49,6 +49,8 @@ pub struct PrimaryCareIndex {
     pcns: BTreeMap<String, Pcn>,
     totals: Totals,
     located: BTreeMap<String, (f64, f64)>,
+    /// Gradients computed so far, by (condition, scope).
+    gradients: std::sync::Mutex<BTreeMap<(String, String), PracticeGradient>>,
     /// The date of the current PCN membership file.
     pub membership_as_at: String,
     /// The district's name (or England).
@@ -96,8 +98,9 @@ pub struct Benchmark {
     pub name: String,
     /// Its prevalence, percent.
     pub value: f64,
-    /// How the figure compares, by its 95% interval.
-    pub comparison: Option<Significance>,
+    /// How the figure compares, by its 95% interval: significantly higher, similar or
+    /// significantly lower (recorded prevalence has no better or worse direction).
+    pub comparison: Option<Comparison>,
 }
 
 /// Recorded prevalence of one condition.
@@ -205,6 +208,28 @@ fn pct(v: f64) -> f64 {
     (v * 1e6).round() / 1e4
 }
 
+/// The 95% Wilson interval of `register` out of `list_size` (`inequality::wilson`), as
+/// proportions; `None` for an empty list or a register above its list (one practice's, as
+/// published).
+fn interval(register: u64, list_size: u64) -> Option<(f64, f64)> {
+    wilson(register as f64, list_size as f64)
+}
+
+/// `register`/`list_size` compared with a benchmark proportion by its 95% interval, as the
+/// area profiles compare (neutral polarity: higher or lower, never better or worse).
+fn versus(register: u64, list_size: u64, benchmark: f64, name: &str) -> Option<Comparison> {
+    let significance = compare(
+        interval(register, list_size),
+        Some(benchmark),
+        Polarity::Neutral,
+    )?;
+    Some(Comparison {
+        benchmark: name.to_owned(),
+        significance,
+        words: comparison_words(significance, name),
+    })
+}
+
 impl PrimaryCareIndex {
     /// Index the atlas's primary-care files; GP locations come from the GP practice layer.
     pub fn new(pc: PrimaryCare, gps: &[GpPractice], district_name: &str, period: &str) -> Self {
@@ -267,6 +292,7 @@ impl PrimaryCareIndex {
             pcns,
             totals,
             located,
+            gradients: std::sync::Mutex::default(),
             membership_as_at,
             district_name: district_name.to_owned(),
             period: period.to_owned(),
@@ -309,7 +335,7 @@ impl PrimaryCareIndex {
     /// Prevalence of `register`/`list` for a condition, with its benchmarks.
     fn prevalence(&self, c: &Condition, register: u64, list_size: u64) -> Prevalence {
         let value = (list_size > 0).then(|| pct(register as f64 / list_size as f64));
-        let ci = wilson(register, list_size);
+        let ci = interval(register, list_size);
         let bench = |scope: &str, name: &str| {
             let (_, r, l) = self.total(scope, None, &c.condition)?;
             (l > 0).then(|| {
@@ -317,7 +343,7 @@ impl PrimaryCareIndex {
                 Benchmark {
                     name: name.to_owned(),
                     value: pct(p),
-                    comparison: compare(register, list_size, p),
+                    comparison: versus(register, list_size, p, name),
                 }
             })
         };

@@ -3,8 +3,9 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{PrimaryCareIndex, Significance, compare, pct, wilson};
+use super::{PrimaryCareIndex, interval, pct, versus};
 use crate::QueryError;
+use crate::profile::Comparison;
 
 /// One row of a ranking of practices or PCNs.
 #[derive(Debug, Clone, Serialize)]
@@ -26,7 +27,7 @@ pub struct PrimaryCareRankRow {
     /// Upper end.
     pub upper: f64,
     /// Compared with England's practices.
-    pub vs_england: Option<Significance>,
+    pub vs_england: Option<Comparison>,
 }
 
 impl PrimaryCareIndex {
@@ -87,7 +88,7 @@ impl PrimaryCareIndex {
         let mut rows: Vec<PrimaryCareRankRow> = entries
             .into_iter()
             .filter_map(|(code, name, r, l)| {
-                let (lo, hi) = wilson(r, l)?;
+                let (lo, hi) = interval(r, l)?;
                 Some(PrimaryCareRankRow {
                     rank: 0,
                     code,
@@ -97,7 +98,7 @@ impl PrimaryCareIndex {
                     value: pct(r as f64 / l as f64),
                     lower: pct(lo),
                     upper: pct(hi),
-                    vs_england: england.and_then(|e| compare(r, l, e)),
+                    vs_england: england.and_then(|e| versus(r, l, e, "England practices")),
                 })
             })
             .collect();
@@ -127,6 +128,7 @@ impl PrimaryCareIndex {
             .total("district", None, &c.condition)
             .filter(|t| t.2 > 0)
             .map(|t| t.1 as f64 / t.2 as f64);
+        let district_name = format!("{} practices", self.district_name);
         let features: Vec<Value> = self
             .pc
             .practices
@@ -137,7 +139,7 @@ impl PrimaryCareIndex {
                 let (r, l) = self
                     .registers
                     .get(&(p.practice_code.clone(), c.condition.clone()))?;
-                let (lo, hi) = wilson(*r, *l)?;
+                let (lo, hi) = interval(*r, *l)?;
                 Some(json!({
                     "type": "Feature",
                     "geometry": { "type": "Point", "coordinates": [lon, lat] },
@@ -151,8 +153,8 @@ impl PrimaryCareIndex {
                         "value": pct(*r as f64 / *l as f64),
                         "lower": pct(lo),
                         "upper": pct(hi),
-                        "vs_district": district.and_then(|d| compare(*r, *l, d)),
-                        "vs_england": england.and_then(|e| compare(*r, *l, e)),
+                        "vs_district": district.and_then(|d| versus(*r, *l, d, &district_name)),
+                        "vs_england": england.and_then(|e| versus(*r, *l, e, "England practices")),
                     }
                 }))
             })
