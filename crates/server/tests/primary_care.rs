@@ -146,7 +146,50 @@ async fn gradient_by_practice_decile() {
         .map(|b| b["practices"].as_u64().expect("n"))
         .sum();
     assert_eq!(n, 6143);
-    assert!(g["sii"].is_number());
+    // The SII recomputed here by the covariance form of weighted least squares (prevalence on
+    // the midpoint of each band's cumulative share of the lists), not by query::inequality's
+    // normal equations.
+    let (lists, prev): (Vec<f64>, Vec<f64>) = bands
+        .iter()
+        .map(|b| {
+            let (r, l) = (
+                b["register"].as_f64().expect("register"),
+                b["list_size"].as_f64().expect("list"),
+            );
+            (l, 100.0 * r / l)
+        })
+        .unzip();
+    let total: f64 = lists.iter().sum();
+    let mut cum = 0.0;
+    let ranks: Vec<f64> = lists
+        .iter()
+        .map(|l| {
+            cum += l / total;
+            cum - l / total / 2.0
+        })
+        .collect();
+    let mean = |v: &[f64]| {
+        v.iter()
+            .zip(&lists)
+            .map(|(x, l)| x * l / total)
+            .sum::<f64>()
+    };
+    let (mx, my) = (mean(&ranks), mean(&prev));
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for ((x, y), l) in ranks.iter().zip(&prev).zip(&lists) {
+        sxy += l * (x - mx) * (y - my);
+        sxx += l * (x - mx) * (x - mx);
+    }
+    let sii = g["sii"].as_f64().expect("sii");
+    assert!((sii - sxy / sxx).abs() < 1e-3, "{sii} vs {}", sxy / sxx);
+    // Depression is recorded more where practices' patients are more deprived.
+    assert!(sii < 0.0, "{sii}");
+    let (lo, hi) = (
+        g["sii_interval"][0].as_f64().expect("lower"),
+        g["sii_interval"][1].as_f64().expect("upper"),
+    );
+    assert!(lo < sii && sii < hi, "{lo} {sii} {hi}");
+    assert!(g["rii"].is_number());
     let (s, v) = get("/api/primary-care/gradient").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["gradients"].as_array().expect("all").len(), 21);
