@@ -226,7 +226,8 @@ class App {
   updateGeoSwitch() {
     const ind = this.cat.get(this.state.layer);
     const sw = $('#geo-switch .geo-options');
-    sw.innerHTML = FAMILIES.map((f) => {
+    // Committees exist only where the atlas has them (Leeds); other families show as unavailable.
+    sw.innerHTML = FAMILIES.filter((f) => f.id !== 'committee' || this.tiles.has('committee')).map((f) => {
       const l = levelFor(ind, f.id);
       const ok = l && this.tiles.has(l.geography);
       const checked = l && l.geography === this.state.geo;

@@ -46,8 +46,8 @@ pub use geography::Geography;
 pub use manifest::{LayerRecord, Manifest, SourceRecord};
 pub use primary_care::{Condition, PracticeInfo, PrimaryCare, QofRow, QofTotal};
 pub use reference::{
-    GP_PRACTICES_FILE, GpPracticeRow, PLACES_FILE, POSTCODES_FILE, PlaceRow, PostcodeRow,
-    read_layer, read_rows, write_rows,
+    COMMITTEE_WARDS_FILE, CommitteeWardRow, GP_PRACTICES_FILE, GpPracticeRow, PLACES_FILE,
+    POSTCODES_FILE, PlaceRow, PostcodeRow, read_layer, read_rows, write_rows,
 };
 pub use residents::{
     OaResidents, Placement, RESIDENTS_OA_FILE, RESIDENTS_POINTS_FILE, ResidentLayer, ResidentPoint,

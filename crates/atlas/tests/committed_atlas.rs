@@ -386,3 +386,71 @@ fn qof_prevalence_matches_the_published_checks() {
     assert_eq!(as_at("B86009"), Some(("U43067", "2023-02")));
     assert_eq!(as_at("B87030"), Some(("U25219", "2026-07-01")));
 }
+
+#[test]
+fn community_committees_share_their_wards_borders() {
+    use std::collections::{BTreeMap, BTreeSet};
+    type Edge = ((u64, u64), (u64, u64));
+    fn edges(mp: &geo::MultiPolygon<f64>) -> Vec<Edge> {
+        mp.0.iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map(geo::LineString::lines)
+            .map(|l| {
+                (
+                    (l.start.x.to_bits(), l.start.y.to_bits()),
+                    (l.end.x.to_bits(), l.end.y.to_bits()),
+                )
+            })
+            .collect()
+    }
+    let a = atlas();
+    let committees = a.areas(Geography::Committee).expect("committees");
+    // community_committees_leeds/PROVENANCE.md: 10 committees of 33 wards, each ward once.
+    assert_eq!(committees.len(), 10);
+    let wards = a.areas(Geography::Ward).expect("wards");
+    let mut committee_of = BTreeMap::new();
+    let mut ward_edge: BTreeMap<Edge, &str> = BTreeMap::new();
+    for w in &wards.areas {
+        let c = w
+            .parents
+            .get(&Geography::Committee)
+            .expect("every ward's committee");
+        committee_of.insert(w.code.as_str(), c.as_str());
+        for e in edges(&w.geometry) {
+            ward_edge.insert(e, w.code.as_str());
+        }
+    }
+    let mut committee_edges = BTreeSet::new();
+    for c in &committees.areas {
+        for e in edges(&c.geometry) {
+            // Every committee edge is a ward edge, vertex for vertex...
+            let w = ward_edge
+                .get(&e)
+                .expect("a committee edge that is no ward's");
+            assert_eq!(committee_of[w], c.code);
+            committee_edges.insert(e);
+        }
+    }
+    // ...and every border between wards of two committees is in both committees, once each way.
+    for (&(p, q), w) in &ward_edge {
+        if let Some(v) = ward_edge.get(&(q, p))
+            && committee_of[w] != committee_of[v]
+        {
+            assert!(committee_edges.contains(&(p, q)) && committee_edges.contains(&(q, p)));
+        }
+    }
+    // Inner East: its three wards' residents, 26,505 + 32,417 + 27,419 = 86,341.
+    let kids = a.children(Geography::Committee, "cc-inner-east", Geography::Ward);
+    let sum: f64 = kids
+        .iter()
+        .map(|w| {
+            a.value(Geography::Ward, w, "population")
+                .expect("ward population")
+        })
+        .sum();
+    assert_eq!(sum, 86_341.0);
+    assert_eq!(
+        a.value(Geography::Committee, "cc-inner-east", "population"),
+        Some(86_341.0)
+    );
+}

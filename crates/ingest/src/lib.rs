@@ -3,6 +3,7 @@
 //! ```text
 //! sources dir ──▶ membership (ONS lookups: which areas, which parents)
 //!             ──▶ boundaries (choose file, repair, orient, round)      ──▶ geographies/*.fgb
+//!             ──▶ community committees (whole wards, dissolved)       ──▶ geographies/committee.fgb
 //!             ──▶ indicators (population, IoD2025, IoD2019, life exp.) ──▶ indicators/*
 //!             ──▶ district trends (OHID Fingertips)                   ──▶ indicators/trends.*
 //!             ──▶ reference layers (postcodes, places, GPs, basemap)   ──▶ reference/*
@@ -14,6 +15,8 @@
 //! nothing is dropped silently, and a failed ingest leaves the previous atlas untouched.
 
 mod boundaries;
+mod committees;
+mod dissolve;
 mod error;
 mod geom;
 mod greenspace;
@@ -133,14 +136,18 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     let mut log = read::SourceLog::new(&opts.sources);
 
     pb.set_message("Reading the ONS lookups");
-    let m = membership::Membership::build(&mut log, &sel)?;
+    let mut m = membership::Membership::build(&mut log, &sel)?;
     if opts.check_known_counts {
         m.check_known_counts(&sel)?;
+    }
+    let committees = committees::Committees::read(&mut log, &m)?;
+    if let Some(c) = &committees {
+        c.attach(&mut m);
     }
     pb.inc(1);
 
     let mut notes: Vec<String> = ward_fallback_note(&m).into_iter().collect();
-    let built = build_boundaries(&mut log, &m, &sel, &pb, &mut notes)?;
+    let built = build_boundaries(&mut log, &m, &sel, &pb, &mut notes, committees.as_ref())?;
     pb.inc(1);
 
     let mut b = indicators::Builder::new(sel.code(), &m.name);
@@ -152,6 +159,16 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
         .iter()
         .map(|(g, bg)| (*g, bg.areas.areas.iter().map(|a| a.code.clone()).collect()))
         .collect();
+    if let Some(c) = &committees
+        && built.contains_key(&Geography::Committee)
+    {
+        b.aggregate_level(
+            Geography::Ward,
+            Geography::Committee,
+            &c.of_ward(),
+            "committee's wards",
+        );
+    }
     let (catalogue, tables, references) = b.finish(&codes);
 
     // Build beside the target, then check that it loads, then swap.
@@ -166,7 +183,7 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     pb.inc(1);
 
     pb.set_message("Reference layers");
-    let reference_layers = write_reference_layers(
+    let mut reference_layers = write_reference_layers(
         &mut log,
         &m,
         dir,
@@ -175,6 +192,12 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
         &mut notes,
         sel == Selection::England,
     )?;
+    if let Some(c) = &committees
+        && built.contains_key(&Geography::Committee)
+    {
+        reference_layers.insert("community_committees".to_owned(), c.write(dir)?);
+        notes.push(c.note());
+    }
     pb.inc(1);
 
     let manifest = manifest(&log, &sel, &m, geo_records, reference_layers.clone());
@@ -406,9 +429,13 @@ fn build_boundaries(
     sel: &Selection,
     pb: &ProgressBar,
     notes: &mut Vec<String>,
+    committees: Option<&committees::Committees>,
 ) -> Result<BTreeMap<Geography, boundaries::BuiltGeography>> {
     let mut built = BTreeMap::new();
     for g in Geography::ALL {
+        if g == Geography::Committee {
+            continue;
+        }
         pb.set_message(format!("Boundaries: {}", g.label()));
         match boundaries::build(log, g, m) {
             Ok(b) => {
@@ -419,6 +446,11 @@ fn build_boundaries(
             }
             Err(e) => return Err(e),
         }
+    }
+    if let (Some(c), Some(wards)) = (committees, built.get(&Geography::Ward)) {
+        pb.set_message("Boundaries: community committees");
+        let cb = c.build(&wards.areas, m)?;
+        built.insert(Geography::Committee, cb);
     }
     Ok(built)
 }

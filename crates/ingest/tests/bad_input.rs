@@ -304,3 +304,34 @@ fn qof_register_above_its_list() {
         "{msg}"
     );
 }
+
+#[test]
+fn committee_ward_outside_the_district() {
+    // Chapel Allerton (E05011390) is a Leeds ward, but not one of the excerpt's: the committee
+    // file and the ward layer disagree, and the ingest names the line.
+    let msg = fails_cleanly(|s| {
+        let p = s.join("community_committees_leeds/community_committee_wards_leeds.csv");
+        let text = std::fs::read_to_string(&p).expect("committees");
+        std::fs::write(&p, text.replacen(",E05011397,", ",E05011390,", 1)).expect("write");
+    });
+    assert!(
+        msg.contains("community_committee_wards_leeds.csv, line 2")
+            && msg.contains("E05011390")
+            && msg.contains("is not a ward of"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn committee_ward_listed_twice() {
+    let msg = fails_cleanly(|s| {
+        let p = s.join("community_committees_leeds/community_committee_wards_leeds.csv");
+        let text = std::fs::read_to_string(&p).expect("committees");
+        std::fs::write(&p, text.replacen(",E05013830,", ",E05011397,", 1)).expect("write");
+    });
+    assert!(
+        msg.contains("community_committee_wards_leeds.csv")
+            && msg.contains("ward E05011397 is listed twice"),
+        "{msg}"
+    );
+}

@@ -475,3 +475,81 @@ fn gp_registers_pcns_and_practice_deciles() {
     assert!(rec.vintage.contains("2026-07-01"), "{}", rec.vintage);
     assert_eq!(atlas.manifest.reference_layers["gp_qof"].vintage, "2024-25");
 }
+
+#[test]
+fn community_committees_are_whole_wards_dissolved_and_summed() {
+    let (_t, atlas) = build();
+    // The excerpt's three wards are one each of three committees (community_committees_leeds).
+    let set = atlas.areas(Geography::Committee).expect("committees");
+    let codes: Vec<&str> = set.areas.iter().map(|a| a.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "cc-inner-north-west",
+            "cc-outer-east",
+            "cc-outer-north-west"
+        ]
+    );
+    let inw = set.get("cc-inner-north-west").expect("Inner North West");
+    assert_eq!(inw.name, "Inner North West Community Committee");
+    // Headingley & Hyde Park is its ward; its LSOAs record the committee too.
+    assert_eq!(
+        atlas.children(Geography::Committee, &inw.code, Geography::Ward),
+        ["E05011397"]
+    );
+    let ward = atlas
+        .areas(Geography::Ward)
+        .expect("wards")
+        .get("E05011397")
+        .expect("ward");
+    assert_eq!(
+        ward.parents.get(&Geography::Committee).map(String::as_str),
+        Some("cc-inner-north-west")
+    );
+    // One ward dissolved is that ward, vertex for vertex (its ring may start elsewhere).
+    let vertices = |mp: &geo::MultiPolygon<f64>| {
+        let mut v: Vec<(u64, u64)> =
+            mp.0.iter()
+                .flat_map(|p| p.exterior().0.iter().skip(1))
+                .map(|c| (c.x.to_bits(), c.y.to_bits()))
+                .collect();
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(vertices(&inw.geometry), vertices(&ward.geometry));
+    // Counts are the wards' sums; a share held as counts is their ratio.
+    for c in &set.areas {
+        let wards = atlas.children(Geography::Committee, &c.code, Geography::Ward);
+        let sum = |id: &str| -> f64 {
+            wards
+                .iter()
+                .map(|w| atlas.value(Geography::Ward, w, id).expect("ward value"))
+                .sum()
+        };
+        assert_eq!(
+            atlas.value(Geography::Committee, &c.code, "population"),
+            Some(sum("population"))
+        );
+        let bh = atlas.catalogue.get("bad_health_share").expect("bad health");
+        assert_eq!(
+            atlas.counts(Geography::Committee, &c.code, bh),
+            Some((sum("bad_health_n"), sum("ts037_residents")))
+        );
+    }
+    let level = atlas
+        .catalogue
+        .get("imd2025_score")
+        .and_then(|d| d.level(Geography::Committee))
+        .expect("a committee level");
+    assert!(level.estimate && level.method.contains("weighted by their residents"));
+    // The layer keeps which wards were assigned by elimination.
+    let rows: Vec<equimap_atlas::CommitteeWardRow> =
+        equimap_atlas::read_layer(&atlas.dir, equimap_atlas::COMMITTEE_WARDS_FILE)
+            .expect("committee rows");
+    let by_elimination: Vec<&str> = rows
+        .iter()
+        .filter(|r| !r.named_in_source)
+        .map(|r| r.committee_code.as_str())
+        .collect();
+    assert_eq!(by_elimination, ["cc-inner-north-west"]);
+}

@@ -7,6 +7,7 @@
 pub mod csv_out;
 mod custom;
 mod error;
+mod footprint;
 mod index;
 pub mod inequality;
 mod marmot;
@@ -25,6 +26,7 @@ use serde::Serialize;
 
 pub use custom::{CustomArea, CustomAreaSpec};
 pub use error::QueryError;
+pub use footprint::{Footprint, FootprintWard};
 pub use index::AreaIndex;
 pub use marmot::{Marmot, MarmotIndicator, MarmotMeasure};
 pub use profile::{
@@ -52,13 +54,15 @@ pub struct Query {
     headline: BTreeMap<Geography, Vec<(String, usize)>>,
     /// For each postcode, the index of the area containing it in each `WITHIN` geography
     /// (`u32::MAX` where none), found once by our own point lookup.
-    postcode_within: Vec<[u32; 5]>,
+    postcode_within: Vec<[u32; 6]>,
     /// A point inside each area, by geography, for flying to search results.
     area_points: BTreeMap<Geography, Vec<(f64, f64)>>,
     sites: site::SiteIndex,
     gradients: std::sync::Mutex<std::collections::HashMap<(String, String), stats::Gradient>>,
     /// GP registers, PCNs and the practice deprivation gradient, when the atlas has them.
     pub primary_care: Option<primary_care::PrimaryCareIndex>,
+    /// The wards of each community committee, with their sources.
+    committee_wards: Vec<equimap_atlas::CommitteeWardRow>,
 }
 
 /// One area found at a point, with its headline figures.
@@ -106,10 +110,11 @@ pub struct NearbyService {
 }
 
 /// The geographies listed for a postcode or place.
-const WITHIN: [Geography; 5] = [
+const WITHIN: [Geography; 6] = [
     Geography::Lsoa21,
     Geography::Msoa21,
     Geography::Ward,
+    Geography::Committee,
     Geography::Lsoa11,
     Geography::Msoa11,
 ];
@@ -202,6 +207,13 @@ impl Query {
                 (*g, pts)
             })
             .collect();
+        let committee_wards =
+            equimap_atlas::read_layer(&atlas.dir, equimap_atlas::COMMITTEE_WARDS_FILE).map_err(
+                |e| QueryError::Atlas {
+                    path: atlas.dir.join(equimap_atlas::COMMITTEE_WARDS_FILE),
+                    message: e.to_string(),
+                },
+            )?;
         let mut sites = site::SiteIndex::new(&atlas)?;
         sites.set_gps(&gps);
         Ok(Self {
@@ -218,6 +230,7 @@ impl Query {
             sites,
             gradients: std::sync::Mutex::default(),
             primary_care,
+            committee_wards,
         })
     }
 

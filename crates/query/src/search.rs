@@ -90,7 +90,7 @@ impl SearchIndex {
         let mut names = Vec::new();
         for (g, set) in &atlas.geographies {
             let priority = match g {
-                Geography::Ward => 1,
+                Geography::Ward | Geography::Committee => 1,
                 Geography::Msoa21 | Geography::Msoa11 => 3,
                 Geography::District => 0,
                 Geography::Lsoa21 | Geography::Lsoa11 => 4,
