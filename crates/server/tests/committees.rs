@@ -107,7 +107,7 @@ async fn rank_search_lookup_and_csv() {
             .as_array()
             .expect("results")
             .iter()
-            .any(|h| h["code"] == "cc-inner-north-west"),
+            .any(|h| h["area"]["code"] == "cc-inner-north-west"),
         "{found}"
     );
     // LS6 1AN is in Headingley & Hyde Park, so in Inner North West.
