@@ -107,6 +107,21 @@ pub struct NearbyService {
     pub practice: GpPractice,
     /// Straight-line distance in metres (British National Grid).
     pub distance_m: f64,
+    /// Its QOF registers as recorded prevalence (95% intervals, comparisons) and its PCN, when
+    /// the atlas has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registers: Option<primary_care::PracticeRegisters>,
+}
+
+impl Query {
+    /// Attach each practice's registers, where the atlas holds them.
+    pub(crate) fn add_registers(&self, practices: &mut [NearbyService]) {
+        if let Some(pc) = &self.primary_care {
+            for n in practices {
+                n.registers = pc.registers(&n.practice.org_code);
+            }
+        }
+    }
 }
 
 /// The geographies listed for a postcode or place.
@@ -486,6 +501,7 @@ impl Query {
                 Some(NearbyService {
                     practice: g.clone(),
                     distance_m: (equimap_crs::distance_m_bng(here, there) * 10.0).round() / 10.0,
+                    registers: None,
                 })
             })
             .collect();

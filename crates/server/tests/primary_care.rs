@@ -238,3 +238,42 @@ async fn practices_layer_and_catalogue() {
     assert_eq!(v["conditions"].as_array().expect("conditions").len(), 21);
     assert_eq!(v["district_practices"], 87);
 }
+
+#[tokio::test]
+async fn a_site_reports_its_nearest_practices_with_their_prevalence() {
+    use tower::ServiceExt;
+    // A 200 m square around Laurel Bank Surgery (B86086, LS6 3DS).
+    let (lon, lat, d) = (-1.58733, 53.81695, 0.001);
+    let body = serde_json::json!({"type": "Polygon", "coordinates": [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]]});
+    let res = equimap_server::router(state())
+        .oneshot(
+            axum::http::Request::post("/api/site")
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(body.to_string()))
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 26)
+        .await
+        .expect("body");
+    let r: Value = serde_json::from_slice(&bytes).expect("json");
+    let first = &r["nearest_gp_practices"][0];
+    assert_eq!(first["org_code"], "B86086");
+    assert_eq!(first["distance_m"], 0.0);
+    assert_eq!(first["registers"]["pcn"]["name"], "WOODSLEY PCN");
+    // The same figures as the practice profile: 872 of 6,636, 13.1404% (12.3489–13.9747).
+    let dep = condition(&first["registers"], "DEP");
+    assert_eq!(dep["value"], 13.1404);
+    assert_eq!(
+        (dep["lower"].as_f64(), dep["upper"].as_f64()),
+        (Some(12.3489), Some(13.9747))
+    );
+    assert_eq!(dep["england"]["comparison"]["significance"], "lower");
+    assert!(
+        first["registers"]["caveat"]
+            .as_str()
+            .is_some_and(|c| c.contains("not age-standardised"))
+    );
+}

@@ -173,6 +173,20 @@ pub struct PcnProfile {
     pub method: String,
 }
 
+/// A practice's registers where it is listed among others (the nearest practices of a site).
+#[derive(Debug, Clone, Serialize)]
+pub struct PracticeRegisters {
+    /// Its PCN, if any, with the membership date.
+    pub pcn: Option<PcnRef>,
+    /// Recorded prevalence of every condition, compared with the district's and England's
+    /// practices.
+    pub prevalence: Vec<Prevalence>,
+    /// QOF period.
+    pub period: String,
+    /// The caveat, short.
+    pub caveat: String,
+}
+
 /// The conditions, caveats and dates, for a client to build its menus.
 #[derive(Debug, Clone, Serialize)]
 pub struct PrimaryCareCatalogue {
@@ -429,6 +443,21 @@ impl PrimaryCareIndex {
             period: self.period.clone(),
             caveat: CAVEAT.to_owned(),
             method: self.method(),
+        })
+    }
+
+    /// A practice's registers and PCN, for a list of practices; `None` for a practice the atlas
+    /// has no registers for.
+    pub fn registers(&self, code: &str) -> Option<PracticeRegisters> {
+        let p = self.practice(code).ok()?;
+        (!p.prevalence.is_empty()).then(|| PracticeRegisters {
+            pcn: p.pcn,
+            prevalence: p.prevalence,
+            caveat: format!(
+                "Recorded prevalence, QOF {}: diagnosed, coded patients over the practice's list of the register's ages; crude, not age-standardised.",
+                self.period
+            ),
+            period: p.period,
         })
     }
 
