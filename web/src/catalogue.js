@@ -7,6 +7,7 @@ export const GEOGRAPHIES = {
   msoa21: { family: 'msoa', label: 'MSOA 2021', plural: 'MSOAs (2021)' },
   msoa11: { family: 'msoa', label: 'MSOA 2011', plural: 'MSOAs (2011)' },
   ward: { family: 'ward', label: 'Ward (2023)', plural: 'wards' },
+  committee: { family: 'committee', label: 'Community committee', plural: 'community committees' },
   district: { family: 'district', label: 'District', plural: 'districts' },
 };
 
@@ -14,11 +15,12 @@ export const FAMILIES = [
   { id: 'lsoa', label: 'LSOA', hint: 'small areas of about 1,700 residents' },
   { id: 'msoa', label: 'MSOA', hint: 'about 7,500 residents' },
   { id: 'ward', label: 'Ward', hint: 'the 33 council wards' },
+  { id: 'committee', label: 'Committee', hint: 'the 10 community committees, each made of whole wards' },
 ];
 
 export const geoLabel = (g) => GEOGRAPHIES[g]?.label ?? g;
 /** A geography as a short lower-case noun for running text: "ward", "MSOA 2021". */
-export const geoNoun = (g) => (g === 'ward' || g === 'district' ? g : geoLabel(g));
+export const geoNoun = (g) => (g === 'ward' || g === 'district' ? g : g === 'committee' ? 'community committee' : geoLabel(g));
 export const familyOf = (g) => GEOGRAPHIES[g]?.family;
 
 const THEME_ORDER = ['Deprivation 2025', 'Deprivation change 2019–2025', 'Life expectancy', 'Health (Census 2021)', 'Fuel poverty', 'Green space', 'Deprivation 2019', 'Population'];
@@ -48,7 +50,7 @@ export function describe(ind) {
   return firstSentence(ind.description || ind.label);
 }
 
-const MAPPABLE_GEOGRAPHIES = new Set(['lsoa21', 'lsoa11', 'msoa21', 'msoa11', 'ward']);
+const MAPPABLE_GEOGRAPHIES = new Set(['lsoa21', 'lsoa11', 'msoa21', 'msoa11', 'ward', 'committee']);
 
 /** Indicators that make sense as a choropleth layer. */
 export function isMappable(ind) {

@@ -104,13 +104,32 @@ export function colourFor(value, cls) {
   return cls.colours[i];
 }
 
-/** Black or white text on a swatch, whichever contrasts more. */
-export function textOn(hex) {
+/** Relative luminance of a #rrggbb colour (WCAG 2). */
+export function luminance(hex) {
   const n = parseInt(hex.slice(1), 16);
   const ch = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((c) => {
     const s = c / 255;
     return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
   });
-  const L = 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
-  return L > 0.179 ? '#000' : '#fff';
+  return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
 }
+
+/** WCAG 2 contrast ratio of two #rrggbb colours, 1 to 21. */
+export function contrastRatio(a, b) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** Black or white text on a swatch, whichever contrasts more. */
+export function textOn(hex) {
+  return luminance(hex) > 0.179 ? '#000' : '#fff';
+}
+
+// GP practices sit on top of the viridis choropleth, so they must not borrow its colours: a
+// single-hue sequential orange ramp (ColorBrewer "Oranges", colour-blind safe; viridis has no
+// orange or brown), lighter to darker = lower to higher, and every circle ringed white inside
+// dark. Whatever colour lies under a circle, one of its two rings contrasts with it by at least
+// 3:1, WCAG's threshold for graphics (tests/browser/contrast.test.mjs checks every choropleth
+// colour as drawn).
+export const PRACTICE_RAMP = ['#feedde', '#fdbe85', '#fd8d3c', '#e6550d', '#a63603'];
+export const PRACTICE_RINGS = { inner: '#ffffff', outer: '#1a1a1a' };

@@ -3,7 +3,7 @@
 import { getJSON, cachedJSON, qs } from './api.js';
 import { Catalogue, FAMILIES, GEOGRAPHIES, describe, familyOf, geoLabel, levelAt, levelFor, defaultGeography, isMappable, headlineCaveat } from './catalogue.js';
 import { classify, fillColorExpression, textOn, FILL_OPACITY, NO_DATA } from './colours.js';
-import { escapeHtml as esc, formatValue, formatInt } from './format.js';
+import { escapeHtml as esc, formatValue, formatInt, formatFixed } from './format.js';
 import { loadTileSources } from './tiles.js';
 import { buildStyle, OVERLAY_LAYERS } from './style.js';
 import { WardLabels } from './labels.js';
@@ -14,6 +14,7 @@ import { initSearch } from './search.js';
 import { SiteTool } from './site.js';
 import { drawTrends } from './trends.js';
 import { renderMarmot, drawMarmotGradient } from './marmot.js';
+import { Practices } from './practices.js';
 
 const DEFAULT_LAYER = 'imd2025_decile';
 const LEEDS_BOUNDS = [-1.8, 53.698, -1.29, 53.946];
@@ -90,7 +91,7 @@ class App {
     const ind = this.cat.get(s.layer) && isMappable(this.cat.get(s.layer)) ? this.cat.get(s.layer) : this.cat.get(DEFAULT_LAYER) || this.cat.list.find(isMappable);
     let geo = s.geo && levelAt(ind, s.geo) && GEOGRAPHIES[s.geo] && familyOf(s.geo) !== 'district' ? s.geo : defaultGeography(ind);
     if (!tiles.has(geo)) geo = defaultGeography(ind);
-    this.state = { layer: ind.id, geo, view: s.view, area: s.area, panel: s.panel, overlays: s.overlays };
+    this.state = { layer: ind.id, geo, view: s.view, area: s.area, panel: s.panel, overlays: s.overlays, gp: s.gp, practices: s.practices };
 
     this.buildControls();
     this.classes = await this.computeClasses(ind, geo);
@@ -225,7 +226,8 @@ class App {
   updateGeoSwitch() {
     const ind = this.cat.get(this.state.layer);
     const sw = $('#geo-switch .geo-options');
-    sw.innerHTML = FAMILIES.map((f) => {
+    // Committees exist only where the atlas has them (Leeds); other families show as unavailable.
+    sw.innerHTML = FAMILIES.filter((f) => f.id !== 'committee' || this.tiles.has('committee')).map((f) => {
       const l = levelFor(ind, f.id);
       const ok = l && this.tiles.has(l.geography);
       const checked = l && l.geography === this.state.geo;
@@ -348,6 +350,8 @@ class App {
       const token = ++this.choroToken;
       this.choroplethShown(token, ind, this.state.geo, this.classes);
       this.site = new SiteTool(this);
+      this.practices = new Practices(this);
+      this.practicesReady = this.practices.init().catch((e) => this.errors.push(String(e)));
       this.restorePanel();
     });
     map.on('moveend', () => {
@@ -370,6 +374,8 @@ class App {
     map.getCanvas().addEventListener('mouseleave', () => this.clearHover());
     map.on('click', (e) => {
       if (this.drawing) return;
+      // A practice circle opens the practice (its own handler in practices.js).
+      if (this.featureAt(e.point, ['practice-circle'])) return;
       const f = this.featureAt(e.point, ['choro-fill']);
       if (f) this.openFeature(f, e.lngLat);
     });
@@ -415,7 +421,7 @@ class App {
       this.clearHover();
       return;
     }
-    const gp = this.featureAt(e.point, ['gp-circle']);
+    const gp = this.featureAt(e.point, ['practice-circle', 'gp-circle']);
     const f = gp ?? this.featureAt(e.point, ['choro-fill']);
     this.setHover(gp ? null : f);
     if (!f) {
@@ -425,7 +431,9 @@ class App {
     }
     this.map.getCanvas().style.cursor = 'pointer';
     const p = f.properties;
-    if (gp) {
+    if (gp && p.value !== undefined) {
+      tip.innerHTML = `<strong>${esc(p.name)}</strong><br>GP practice ${esc(p.code)}<br>Recorded prevalence <strong>${esc(formatFixed(p.value, 1))}%</strong> (${esc(formatInt(p.register))} of ${esc(formatInt(p.list_size))})`;
+    } else if (gp) {
       tip.innerHTML = `<strong>${esc(p.name)}</strong><br>GP practice ${esc(p.org_code || '')}<br>${formatInt(p.registered_patients)} registered patients`;
     } else {
       const ind = this.cat.get(this.state.layer);
@@ -708,6 +716,8 @@ class App {
     for (const b of document.querySelectorAll('[data-panel-button]')) b.setAttribute('aria-pressed', 'false');
     this.state.panel = null;
     this.state.area = null;
+    this.state.gp = null;
+    if (this.map.getLayer('practice-member')) this.practices?.highlight([]);
     this.profile = null;
     document.title = this.baseTitle;
     this.map.getSource('selection')?.setData({ type: 'FeatureCollection', features: [] });
@@ -725,6 +735,7 @@ class App {
     if (s.panel === 'site') this.openSite();
     else if (s.panel === 'table') this.openTable();
     else if (s.panel === 'marmot') this.openMarmot();
+    else if (s.gp) this.practicesReady.then(() => this.practices.open(s.gp.kind, s.gp.code, { fly: !s.view, focus: false }));
     else if (s.area) this.openProfile(s.area.geography, s.area.code, { fly: !s.view, focus: false });
   }
 
@@ -732,6 +743,7 @@ class App {
     this.lastTrigger = document.activeElement;
     const body = this.showPanel('profile');
     this.state.area = { geography, code };
+    this.state.gp = null;
     writeHashNow(this.state);
     body.setAttribute('aria-busy', 'true');
     body.innerHTML = '<p class="status">Loading the area profile…</p>';
@@ -817,6 +829,10 @@ class App {
     this.marker?.remove();
     if (r.kind === 'area' && r.area) {
       this.openProfile(r.area.geography, r.area.code, { fly: true });
+      return;
+    }
+    if ((r.kind === 'practice' || r.kind === 'pcn') && r.code) {
+      this.practicesReady?.then(() => this.practices.open(r.kind, r.code));
       return;
     }
     const el = document.createElement('div');

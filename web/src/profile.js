@@ -77,7 +77,7 @@ export function renderProfile(app, p, { context = null } = {}) {
     .join('');
   const ctx = context
     ? `<div class="context" role="note"><strong>${esc(context.label)}</strong> ${esc(context.detail || '')}<br>${context.within
-        .filter((w) => ['lsoa21', 'msoa21', 'ward'].includes(w.geography))
+        .filter((w) => ['lsoa21', 'msoa21', 'ward', 'committee'].includes(w.geography))
         .map((w) => `${esc(geoLabel(w.geography))}: ${areaLink(w)}`)
         .join(' · ')}</div>`
     : '';
@@ -110,6 +110,7 @@ export function renderProfile(app, p, { context = null } = {}) {
       <button type="button" class="btn" data-action="print">Print profile</button>
     </div>
     <img class="print-map" alt="Map of ${esc(p.area.name)} and its surroundings">
+    ${footprintSection(p)}
     <section aria-labelledby="where-h"><h3 id="where-h">Where it is</h3>${parents}${children || ''}</section>
     ${g === 'lsoa21' ? imdChangeSentence(p, cat) : ''}
     ${g === 'district' ? `<section aria-labelledby="trends-h" class="trends-section"><h3 id="trends-h">Trends: ${esc(p.area.name)} against England</h3><div data-role="trends" aria-live="polite"></div></section>` : ''}
@@ -128,6 +129,19 @@ export function renderProfile(app, p, { context = null } = {}) {
     </section>
     <section class="attribution-list" aria-labelledby="attr-h"><h3 id="attr-h">Sources and attribution</h3><ul>${attribution}</ul></section>
   </article>`;
+}
+
+/** A footprint of whole wards (a community committee): what it is made of, where that is
+ * published, and a visible note where a ward's membership is not published. */
+function footprintSection(p) {
+  const f = p.footprint;
+  if (!f) return '';
+  const wards = f.wards
+    .map((w) => `<li>${areaLink({ geography: 'ward', code: w.code, name: w.name })}${w.named_in_source ? (w.source_url ? ` <a class="small" href="${esc(w.source_url)}" rel="noopener" target="_blank" title="${esc(w.evidence)}">source</a>` : '') : ' <span class="small muted">(assigned by elimination)</span>'}</li>`)
+    .join('');
+  return `<section aria-labelledby="footprint-h" class="footprint"><h3 id="footprint-h">What it is made of</h3>
+    ${f.note ? `<p class="note footprint-note" role="note">${esc(f.note)}</p>` : ''}
+    <p>${esc(f.definition)}</p><ul class="cols">${wards}</ul></section>`;
 }
 
 export async function drawGradient(app, root, p, indicatorId) {

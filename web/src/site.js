@@ -329,13 +329,21 @@ export class SiteTool {
     const compTable = comps
       ? `<div class="table-wrap" role="region" aria-label="Comparisons" tabindex="0"><table class="data"><caption>For comparison</caption><thead><tr><th scope="col">Measure</th><th scope="col" class="num">${esc(this.app.cat.districtName)}</th><th scope="col" class="num">England</th></tr></thead><tbody>${comps}</tbody></table></div>`
       : '';
+    // Each practice's recorded prevalence of the condition chosen for the practices layer.
+    const cond = this.app.practices?.condition || 'DEP';
+    const prev = (g) => {
+      const p = g.registers?.prevalence?.find((x) => x.condition === cond);
+      if (!p || !isNum(p.value)) return '<td>–</td>';
+      return `<td class="num">${formatFixed(p.value, 1)}%<br><small>${isNum(p.lower) ? `${formatFixed(p.lower, 1)}–${formatFixed(p.upper, 1)}%` : ''}</small><br>${significanceBadge(p.england?.comparison)}</td>`;
+    };
+    const condLabel = (r.nearest_gp_practices || []).flatMap((g) => g.registers?.prevalence || []).find((x) => x.condition === cond)?.label;
     const gps = (r.nearest_gp_practices || [])
       .map(
-        (g) => `<tr><th scope="row">${esc(g.name)}<br><small>${esc(g.postcode || '')} · ${esc(g.org_code)}</small></th><td class="num">${formatInt(g.distance_m)} m</td><td class="num">${formatInt(g.registered_patients)}</td></tr>`,
+        (g) => `<tr><th scope="row">${esc(g.name)}<br><small>${esc(g.postcode || '')} · ${esc(g.org_code)}${g.registers?.pcn ? ` · ${esc(g.registers.pcn.name)}` : ''}</small></th><td class="num">${formatInt(g.distance_m)} m</td><td class="num">${formatInt(g.registered_patients)}</td>${condLabel ? prev(g) : ''}</tr>`,
       )
       .join('');
     const gpTable = gps
-      ? `<div class="table-wrap" role="region" aria-label="Nearest GP practices" tabindex="0"><table class="data"><caption>Nearest GP practices (straight-line distance from the site’s edge)</caption><thead><tr><th scope="col">Practice</th><th scope="col" class="num">Distance</th><th scope="col" class="num">Registered patients</th></tr></thead><tbody>${gps}</tbody></table></div>`
+      ? `<div class="table-wrap" role="region" aria-label="Nearest GP practices" tabindex="0"><table class="data"><caption>Nearest GP practices (straight-line distance from the site’s edge)</caption><thead><tr><th scope="col">Practice</th><th scope="col" class="num">Distance</th><th scope="col" class="num">Registered patients</th>${condLabel ? `<th scope="col" class="num">${esc(condLabel)}: recorded prevalence, 95% CI, vs England</th>` : ''}</tr></thead><tbody>${gps}</tbody></table>${condLabel ? '<p class="small muted">Recorded prevalence (QOF): diagnosed, coded patients over the practice’s list of the register’s ages; crude, not age-standardised. The condition is the one chosen for the GP practices layer.</p>' : ''}</div>`
       : '';
     const lsoaRows = (zones[zones.length - 1]?.lsoas || [])
       .map((l) => `<tr><th scope="row">${esc(l.name)} <small>${esc(l.code)}</small></th><td class="num">${formatPct(l.share, 0)}</td><td class="num">${formatInt(l.residents)}</td><td class="num">${isNum(l.imd2025_decile) ? l.imd2025_decile : '–'}</td></tr>`)

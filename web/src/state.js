@@ -14,6 +14,9 @@ export function parseHash(hash = location.hash) {
   const a = (p.get('area') || '').split('/');
   if (a.length === 2 && a[0] && a[1]) s.area = { geography: a[0], code: a[1] };
   if (p.get('panel')) s.panel = p.get('panel');
+  const g = (p.get('gp') || '').split('/');
+  if (g.length === 2 && (g[0] === 'practice' || g[0] === 'pcn') && g[1]) s.gp = { kind: g[0], code: g[1] };
+  if (p.get('pr')) s.practices = p.get('pr');
   s.overlays = p.has('ov') ? p.get('ov').split(',').filter(Boolean) : DEFAULT_OVERLAYS.slice();
   return s;
 }
@@ -25,6 +28,8 @@ export function formatHash(s) {
   if (s.view) parts.push(`map=${s.view.zoom.toFixed(2)}/${s.view.lat.toFixed(5)}/${s.view.lon.toFixed(5)}`);
   if (s.area) parts.push(`area=${encodeURIComponent(s.area.geography)}/${encodeURIComponent(s.area.code)}`);
   if (s.panel) parts.push(`panel=${encodeURIComponent(s.panel)}`);
+  if (s.gp) parts.push(`gp=${encodeURIComponent(s.gp.kind)}/${encodeURIComponent(s.gp.code)}`);
+  if (s.practices) parts.push(`pr=${encodeURIComponent(s.practices)}`);
   if (s.overlays) parts.push(`ov=${s.overlays.join(',')}`);
   return `#${parts.join('&')}`;
 }

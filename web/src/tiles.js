@@ -4,7 +4,7 @@
 //                     range requests through the pmtiles protocol (loaded only in this mode).
 // Either way the rest of the map asks `sourceOf(vectorLayer)` for {source, 'source-layer'}.
 
-export const TILE_LAYERS = ['lsoa21', 'lsoa11', 'msoa21', 'msoa11', 'ward', 'district', 'basemap', 'gp', 'greenspace', 'greenspace_access'];
+export const TILE_LAYERS = ['lsoa21', 'lsoa11', 'msoa21', 'msoa11', 'ward', 'committee', 'district', 'basemap', 'gp', 'greenspace', 'greenspace_access'];
 
 async function fetchTileJSON(name) {
   const url = new URL(`tiles/${name}.json`, document.baseURI).href;

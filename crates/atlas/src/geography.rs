@@ -21,18 +21,21 @@ pub enum Geography {
     Msoa11,
     /// Electoral wards, December 2023 (the current pattern).
     Ward,
+    /// Leeds community committees: groups of whole wards (the council's own footprint).
+    Committee,
     /// The local authority district.
     District,
 }
 
 impl Geography {
     /// All geographies, smallest first.
-    pub const ALL: [Geography; 6] = [
+    pub const ALL: [Geography; 7] = [
         Geography::Lsoa21,
         Geography::Lsoa11,
         Geography::Msoa21,
         Geography::Msoa11,
         Geography::Ward,
+        Geography::Committee,
         Geography::District,
     ];
 
@@ -44,6 +47,7 @@ impl Geography {
             Geography::Msoa21 => "msoa21",
             Geography::Msoa11 => "msoa11",
             Geography::Ward => "ward",
+            Geography::Committee => "committee",
             Geography::District => "district",
         }
     }
@@ -56,6 +60,7 @@ impl Geography {
             Geography::Msoa21 => "MSOA (2021)",
             Geography::Msoa11 => "MSOA (2011)",
             Geography::Ward => "Ward (2023)",
+            Geography::Committee => "Community committee",
             Geography::District => "District",
         }
     }
@@ -63,12 +68,25 @@ impl Geography {
     /// The geographies whose codes an area of this geography records as its parents.
     ///
     /// LSOAs nest exactly in MSOAs of the same vintage; they are assigned to wards best-fit by
-    /// the ONS lookups, because LSOAs do not nest in wards.
+    /// the ONS lookups, because LSOAs do not nest in wards. Wards nest exactly in community
+    /// committees, and an LSOA's committee is its ward's. Where a district has no committees the
+    /// parent is simply absent.
     pub fn parents(self) -> &'static [Geography] {
         match self {
-            Geography::Lsoa21 => &[Geography::Msoa21, Geography::Ward, Geography::District],
-            Geography::Lsoa11 => &[Geography::Msoa11, Geography::Ward, Geography::District],
-            Geography::Msoa21 | Geography::Msoa11 | Geography::Ward => &[Geography::District],
+            Geography::Lsoa21 => &[
+                Geography::Msoa21,
+                Geography::Ward,
+                Geography::Committee,
+                Geography::District,
+            ],
+            Geography::Lsoa11 => &[
+                Geography::Msoa11,
+                Geography::Ward,
+                Geography::Committee,
+                Geography::District,
+            ],
+            Geography::Ward => &[Geography::Committee, Geography::District],
+            Geography::Msoa21 | Geography::Msoa11 | Geography::Committee => &[Geography::District],
             Geography::District => &[],
         }
     }

@@ -13,7 +13,8 @@
 //! indicators/<geography>.csv     values keyed by area code, one column per indicator
 //! indicators/reference.csv       district and England reference values per indicator
 //! indicators/trends.{json,csv}   district and England time series (life expectancy, ...)
-//! reference/*                    postcodes, places, GP practices and basemap context
+//! reference/*                    postcodes, places, GP practices and basemap context;
+//!                                GP registers, PCNs and practice deprivation ([`PrimaryCare`])
 //! ```
 //!
 //! Geometry and indicators are kept apart on purpose: an indicator can be added or replaced by
@@ -26,6 +27,7 @@ mod error;
 mod fgb;
 mod geography;
 mod manifest;
+mod primary_care;
 mod reference;
 mod residents;
 mod table;
@@ -42,9 +44,10 @@ pub use fgb::{FgbRow, read_fgb, write_area_fgb};
 pub use flatgeobuf::GeometryType;
 pub use geography::Geography;
 pub use manifest::{LayerRecord, Manifest, SourceRecord};
+pub use primary_care::{Condition, PracticeInfo, PrimaryCare, QofRow, QofTotal};
 pub use reference::{
-    GP_PRACTICES_FILE, GpPracticeRow, PLACES_FILE, POSTCODES_FILE, PlaceRow, PostcodeRow,
-    read_layer, read_rows, write_rows,
+    COMMITTEE_WARDS_FILE, CommitteeWardRow, GP_PRACTICES_FILE, GpPracticeRow, PLACES_FILE,
+    POSTCODES_FILE, PlaceRow, PostcodeRow, read_layer, read_rows, write_rows,
 };
 pub use residents::{
     OaResidents, Placement, RESIDENTS_OA_FILE, RESIDENTS_POINTS_FILE, ResidentLayer, ResidentPoint,

@@ -30,6 +30,8 @@ pub const POSTCODES_FILE: &str = "reference/postcodes.csv";
 pub const PLACES_FILE: &str = "reference/places.csv";
 /// See [`POSTCODES_FILE`].
 pub const GP_PRACTICES_FILE: &str = "reference/gp_practices.csv";
+/// See [`POSTCODES_FILE`].
+pub const COMMITTEE_WARDS_FILE: &str = "reference/community_committees.csv";
 
 /// A live postcode and its centroid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -96,6 +98,26 @@ pub struct GpPracticeRow {
     /// Latitude.
     #[serde(serialize_with = "coord")]
     pub lat: f64,
+}
+
+/// One ward of a community committee, with the published text that places it there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitteeWardRow {
+    /// The committee's code in the atlas (`cc-` and its name; the council publishes none).
+    pub committee_code: String,
+    /// The committee's name, e.g. `Inner East Community Committee`.
+    pub committee: String,
+    /// The ward's code (December 2023).
+    pub ward_code: String,
+    /// The ward's name.
+    pub ward_name: String,
+    /// True when a published page names the ward as the committee's; false when the ward was
+    /// assigned by elimination (the only wards no other committee names).
+    pub named_in_source: bool,
+    /// The quoted text naming the wards, where there is one.
+    pub evidence: String,
+    /// The page it was read from.
+    pub source_url: String,
 }
 
 /// Coordinates at six decimals (about 0.1 m), trailing zeros trimmed.

@@ -327,3 +327,130 @@ fn census_health_and_fuel_poverty_match_provenance() {
         );
     }
 }
+
+#[test]
+fn qof_prevalence_matches_the_published_checks() {
+    // gp_qof_2425/PROVENANCE.md: England depression 14.27% (18+), diabetes 7.89% (17+),
+    // hypertension 15.23%, SMI 1.02%, COPD 1.89%, obesity 13.88%, asthma 6.56%, CHD 2.98%;
+    // Leeds practices 12.98%, 7.07%, 13.92%, 1.00%, 1.90%, 13.42%, 6.30%, 2.53%.
+    let a = atlas();
+    let pc = equimap_atlas::PrimaryCare::read(&a.dir)
+        .expect("reads")
+        .expect("the Leeds atlas has QOF registers");
+    let prevalence = |scope: &str, cond: &str| {
+        let t = pc
+            .totals
+            .iter()
+            .find(|t| t.scope == scope && t.decile.is_none() && t.condition == cond)
+            .expect("total");
+        (10_000.0 * t.register as f64 / t.list_size as f64).round() / 100.0
+    };
+    let published = [
+        ("DEP", 14.27, 12.98),
+        ("DM", 7.89, 7.07),
+        ("HYP", 15.23, 13.92),
+        ("MH", 1.02, 1.00),
+        ("COPD", 1.89, 1.90),
+        ("OB", 13.88, 13.42),
+        ("AST", 6.56, 6.30),
+        ("CHD", 2.98, 2.53),
+    ];
+    for (cond, england, leeds) in published {
+        assert_eq!(prevalence("england", cond), england, "England {cond}");
+        assert_eq!(prevalence("district", cond), leeds, "Leeds {cond}");
+    }
+    // 6,188 practices in England; the 87 Leeds practices of the GP layer, all in QOF.
+    let n = |scope: &str| {
+        pc.totals
+            .iter()
+            .find(|t| t.scope == scope && t.decile.is_none() && t.condition == "DEP")
+            .map(|t| t.practices)
+    };
+    assert_eq!((n("england"), n("district")), (Some(6188), Some(87)));
+    // July 2026 membership: Leeds practices sit in 20 PCNs (19 in Leeds and Five Towns,
+    // Wakefield, for B87030); B86104 is unallocated; two closed practices keep Feb 2023's PCN.
+    let pcns: std::collections::BTreeSet<&str> = pc
+        .practices
+        .iter()
+        .filter(|p| p.in_district && p.pcn_as_at == "2026-07-01" && !p.pcn_code.is_empty())
+        .map(|p| p.pcn_code.as_str())
+        .collect();
+    assert_eq!(pcns.len(), 20);
+    let as_at = |c: &str| {
+        pc.practices
+            .iter()
+            .find(|p| p.practice_code == c)
+            .map(|p| (p.pcn_code.as_str(), p.pcn_as_at.as_str()))
+    };
+    assert_eq!(as_at("B86104"), Some(("", "2026-07-01")));
+    assert_eq!(as_at("B86009"), Some(("U43067", "2023-02")));
+    assert_eq!(as_at("B87030"), Some(("U25219", "2026-07-01")));
+}
+
+#[test]
+fn community_committees_share_their_wards_borders() {
+    use std::collections::{BTreeMap, BTreeSet};
+    type Edge = ((u64, u64), (u64, u64));
+    fn edges(mp: &geo::MultiPolygon<f64>) -> Vec<Edge> {
+        mp.0.iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map(geo::LineString::lines)
+            .map(|l| {
+                (
+                    (l.start.x.to_bits(), l.start.y.to_bits()),
+                    (l.end.x.to_bits(), l.end.y.to_bits()),
+                )
+            })
+            .collect()
+    }
+    let a = atlas();
+    let committees = a.areas(Geography::Committee).expect("committees");
+    // community_committees_leeds/PROVENANCE.md: 10 committees of 33 wards, each ward once.
+    assert_eq!(committees.len(), 10);
+    let wards = a.areas(Geography::Ward).expect("wards");
+    let mut committee_of = BTreeMap::new();
+    let mut ward_edge: BTreeMap<Edge, &str> = BTreeMap::new();
+    for w in &wards.areas {
+        let c = w
+            .parents
+            .get(&Geography::Committee)
+            .expect("every ward's committee");
+        committee_of.insert(w.code.as_str(), c.as_str());
+        for e in edges(&w.geometry) {
+            ward_edge.insert(e, w.code.as_str());
+        }
+    }
+    let mut committee_edges = BTreeSet::new();
+    for c in &committees.areas {
+        for e in edges(&c.geometry) {
+            // Every committee edge is a ward edge, vertex for vertex...
+            let w = ward_edge
+                .get(&e)
+                .expect("a committee edge that is no ward's");
+            assert_eq!(committee_of[w], c.code);
+            committee_edges.insert(e);
+        }
+    }
+    // ...and every border between wards of two committees is in both committees, once each way.
+    for (&(p, q), w) in &ward_edge {
+        if let Some(v) = ward_edge.get(&(q, p))
+            && committee_of[w] != committee_of[v]
+        {
+            assert!(committee_edges.contains(&(p, q)) && committee_edges.contains(&(q, p)));
+        }
+    }
+    // Inner East: its three wards' residents, 26,505 + 32,417 + 27,419 = 86,341.
+    let kids = a.children(Geography::Committee, "cc-inner-east", Geography::Ward);
+    let sum: f64 = kids
+        .iter()
+        .map(|w| {
+            a.value(Geography::Ward, w, "population")
+                .expect("ward population")
+        })
+        .sum();
+    assert_eq!(sum, 86_341.0);
+    assert_eq!(
+        a.value(Geography::Committee, "cc-inner-east", "population"),
+        Some(86_341.0)
+    );
+}

@@ -78,6 +78,10 @@ then to those LSOAs' MSOA 2011; population-weighted mean. An estimate."
             "Population-weighted mean over the OAs of the LSOAs the ONS lookup \
 assigns to the ward best-fit (LSOAs do not nest in wards). An estimate."
         }
+        Geography::Committee => {
+            "Population-weighted mean over the OAs of the LSOAs of the \
+committee's wards (each LSOA in the ward the ONS lookup assigns it best-fit). An estimate."
+        }
         Geography::District => "Population-weighted mean over all the district's OAs.",
     }
 }

@@ -65,7 +65,7 @@ impl OutputAreaResult {
             Geography::Lsoa21 => Some(self.lsoa21.clone()),
             Geography::Lsoa11 => self.lsoa11.clone(),
             Geography::Msoa11 => parent(Geography::Lsoa11, self.lsoa11.as_deref()?),
-            Geography::Msoa21 | Geography::Ward | Geography::District => {
+            Geography::Msoa21 | Geography::Ward | Geography::Committee | Geography::District => {
                 parent(Geography::Lsoa21, &self.lsoa21)
             }
         }

@@ -196,7 +196,7 @@ pub fn clean_polygonal(
 /// Put a repaired geometry in a canonical form: each ring starts at its smallest vertex and
 /// polygons are sorted. The repair's output order is not stable between runs, and the atlas
 /// must be byte-identical when rebuilt from the same sources.
-fn canonical(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+pub(crate) fn canonical(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
     let ring = |ls: &LineString<f64>| {
         let mut pts: Vec<Coord<f64>> = ls.0.clone();
         pts.pop(); // drop the closing point, rotate, close again

@@ -3,9 +3,11 @@
 //! ```text
 //! sources dir ──▶ membership (ONS lookups: which areas, which parents)
 //!             ──▶ boundaries (choose file, repair, orient, round)      ──▶ geographies/*.fgb
+//!             ──▶ community committees (whole wards, dissolved)       ──▶ geographies/committee.fgb
 //!             ──▶ indicators (population, IoD2025, IoD2019, life exp.) ──▶ indicators/*
 //!             ──▶ district trends (OHID Fingertips)                   ──▶ indicators/trends.*
 //!             ──▶ reference layers (postcodes, places, GPs, basemap)   ──▶ reference/*
+//!             ──▶ primary care (QOF registers, PCNs, practice IMD)     ──▶ reference/gp_*
 //!             ──▶ manifest.json, then a full reload check, then an atomic swap into place
 //! ```
 //!
@@ -13,11 +15,14 @@
 //! nothing is dropped silently, and a failed ingest leaves the previous atlas untouched.
 
 mod boundaries;
+mod committees;
+mod dissolve;
 mod error;
 mod geom;
 mod greenspace;
 mod indicators;
 mod membership;
+mod primary_care;
 mod read;
 mod reference_layers;
 mod residents;
@@ -131,14 +136,18 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     let mut log = read::SourceLog::new(&opts.sources);
 
     pb.set_message("Reading the ONS lookups");
-    let m = membership::Membership::build(&mut log, &sel)?;
+    let mut m = membership::Membership::build(&mut log, &sel)?;
     if opts.check_known_counts {
         m.check_known_counts(&sel)?;
+    }
+    let committees = committees::Committees::read(&mut log, &m)?;
+    if let Some(c) = &committees {
+        c.attach(&mut m);
     }
     pb.inc(1);
 
     let mut notes: Vec<String> = ward_fallback_note(&m).into_iter().collect();
-    let built = build_boundaries(&mut log, &m, &sel, &pb, &mut notes)?;
+    let built = build_boundaries(&mut log, &m, &sel, &pb, &mut notes, committees.as_ref())?;
     pb.inc(1);
 
     let mut b = indicators::Builder::new(sel.code(), &m.name);
@@ -150,6 +159,16 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
         .iter()
         .map(|(g, bg)| (*g, bg.areas.areas.iter().map(|a| a.code.clone()).collect()))
         .collect();
+    if let Some(c) = &committees
+        && built.contains_key(&Geography::Committee)
+    {
+        b.aggregate_level(
+            Geography::Ward,
+            Geography::Committee,
+            &c.of_ward(),
+            "committee's wards",
+        );
+    }
     let (catalogue, tables, references) = b.finish(&codes);
 
     // Build beside the target, then check that it loads, then swap.
@@ -164,7 +183,21 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     pb.inc(1);
 
     pb.set_message("Reference layers");
-    let reference_layers = write_reference_layers(&mut log, &m, dir, &built, made, &mut notes)?;
+    let mut reference_layers = write_reference_layers(
+        &mut log,
+        &m,
+        dir,
+        &built,
+        made,
+        &mut notes,
+        sel == Selection::England,
+    )?;
+    if let Some(c) = &committees
+        && built.contains_key(&Geography::Committee)
+    {
+        reference_layers.insert("community_committees".to_owned(), c.write(dir)?);
+        notes.push(c.note());
+    }
     pb.inc(1);
 
     let manifest = manifest(&log, &sel, &m, geo_records, reference_layers.clone());
@@ -273,7 +306,7 @@ fn district_trends(
     Ok(trends)
 }
 
-/// Postcodes, places, GP practices and the basemap, then the green-space and resident layers
+/// Postcodes, places, GP practices and the basemap, GP registers and PCNs, then the green-space and resident layers
 /// the indicator steps made; returns every layer's manifest record.
 fn write_reference_layers(
     log: &mut read::SourceLog,
@@ -282,6 +315,7 @@ fn write_reference_layers(
     built: &BTreeMap<Geography, boundaries::BuiltGeography>,
     made: MadeLayers,
     notes: &mut Vec<String>,
+    england: bool,
 ) -> Result<BTreeMap<String, LayerRecord>> {
     let districts: Vec<geo::MultiPolygon<f64>> = built[&Geography::District]
         .areas
@@ -290,6 +324,7 @@ fn write_reference_layers(
         .map(|a| a.geometry.clone())
         .collect();
     let mut layers = reference_layers::build(log, m, dir, &districts)?;
+    layers.extend(primary_care_step(log, england, dir, notes)?);
     if let Some(out) = &made.green {
         layers.extend(greenspace::write_layers(dir, out)?);
     }
@@ -302,6 +337,33 @@ fn write_reference_layers(
         residents::Outcome::Skipped(why) => notes.push(why),
     }
     Ok(layers)
+}
+
+/// GP registers, PCNs and practice deprivation, for the practices of the GP layer just written
+/// (every QOF practice for England); a note instead when the sources lack the QOF files.
+fn primary_care_step(
+    log: &mut read::SourceLog,
+    england: bool,
+    dir: &Path,
+    notes: &mut Vec<String>,
+) -> Result<BTreeMap<String, LayerRecord>> {
+    if !primary_care::available(log) {
+        notes.push(format!(
+            "no GP registers: {} is not in the sources, so the atlas has no practice prevalence or PCNs",
+            sources::QOF
+        ));
+        return Ok(BTreeMap::new());
+    }
+    let gps: BTreeMap<String, String> = equimap_atlas::read_layer::<equimap_atlas::GpPracticeRow>(
+        dir,
+        equimap_atlas::GP_PRACTICES_FILE,
+    )?
+    .into_iter()
+    .map(|g| (g.org_code, g.name))
+    .collect();
+    let built = primary_care::build(log, (!england).then_some(&gps), dir)?;
+    notes.extend(built.notes);
+    Ok(built.layers)
 }
 
 /// The entries an ingest owns inside the atlas directory. Anything else there (for example
@@ -367,9 +429,13 @@ fn build_boundaries(
     sel: &Selection,
     pb: &ProgressBar,
     notes: &mut Vec<String>,
+    committees: Option<&committees::Committees>,
 ) -> Result<BTreeMap<Geography, boundaries::BuiltGeography>> {
     let mut built = BTreeMap::new();
     for g in Geography::ALL {
+        if g == Geography::Committee {
+            continue;
+        }
         pb.set_message(format!("Boundaries: {}", g.label()));
         match boundaries::build(log, g, m) {
             Ok(b) => {
@@ -380,6 +446,11 @@ fn build_boundaries(
             }
             Err(e) => return Err(e),
         }
+    }
+    if let (Some(c), Some(wards)) = (committees, built.get(&Geography::Ward)) {
+        pb.set_message("Boundaries: community committees");
+        let cb = c.build(&wards.areas, m)?;
+        built.insert(Geography::Committee, cb);
     }
     Ok(built)
 }

@@ -34,9 +34,11 @@ const fn bf(
 }
 
 /// Candidate boundary files for a geography, best first.
-pub fn boundary_candidates(g: Geography) -> [BoundaryFile; 2] {
+pub fn boundary_candidates(g: Geography) -> Vec<BoundaryFile> {
     match g {
-        Geography::Lsoa21 => [
+        // Built by dissolving wards, not read from a file.
+        Geography::Committee => Vec::new(),
+        Geography::Lsoa21 => vec![
             bf(
                 "boundaries_lsoa21_leeds/lsoa21_leeds_bgc.geojson",
                 "LSOA21CD",
@@ -50,7 +52,7 @@ pub fn boundary_candidates(g: Geography) -> [BoundaryFile; 2] {
                 "ONS LSOA (Dec 2021) super generalised clipped (BSC v4)",
             ),
         ],
-        Geography::Lsoa11 => [
+        Geography::Lsoa11 => vec![
             bf(
                 "boundaries_lsoa11_leeds/lsoa11_leeds_martinjc_ukgeojson.geojson",
                 "LSOA11CD",
@@ -64,7 +66,7 @@ pub fn boundary_candidates(g: Geography) -> [BoundaryFile; 2] {
                 "ONS LSOA (Dec 2011) super generalised clipped (BSC v3, simplified)",
             ),
         ],
-        Geography::Msoa21 => [
+        Geography::Msoa21 => vec![
             bf(
                 "boundaries_msoa21_leeds/msoa21_leeds_bgc_dissolved.geojson",
                 "msoa21_code",
@@ -78,7 +80,7 @@ pub fn boundary_candidates(g: Geography) -> [BoundaryFile; 2] {
                 "ONS MSOA (2021) super generalised clipped (BSC v2, simplified)",
             ),
         ],
-        Geography::Msoa11 => [
+        Geography::Msoa11 => vec![
             bf(
                 "boundaries_msoa11_leeds/msoa11_leeds_martinjc_ukgeojson.geojson",
                 "MSOA11CD",
@@ -92,7 +94,7 @@ pub fn boundary_candidates(g: Geography) -> [BoundaryFile; 2] {
                 "ONS MSOA (Dec 2011) super generalised clipped (BSC v3)",
             ),
         ],
-        Geography::Ward => [
+        Geography::Ward => vec![
             bf(
                 "boundaries_wards_leeds/wards_dec2023_leeds_bgc_geographybits.geojson",
                 "WD23CD",
@@ -106,7 +108,7 @@ pub fn boundary_candidates(g: Geography) -> [BoundaryFile; 2] {
                 "ONS Wards (Dec 2022) super generalised clipped (simplified)",
             ),
         ],
-        Geography::District => [
+        Geography::District => vec![
             bf(
                 "boundaries_lad_leeds/lad_leeds_dissolved_from_wd23_bgc.geojson",
                 "LAD_CD",
@@ -133,6 +135,15 @@ pub const LSOA11_MSOA11: &str = "lookups/lsoa11_msoa11_GB.csv";
 pub const LSOA11_LSOA21: &str = "lookups/lsoa11_lsoa21_lad22_EW.csv.gz";
 /// Leeds ward codes 2019 → 2023.
 pub const WARD_CODES: &str = "lookups/ward_codes_wd19_to_wd23_leeds.csv";
+/// Leeds community committees and their wards.
+pub const COMMITTEES: &str = "community_committees_leeds/community_committee_wards_leeds.csv";
+/// How the committee geography is made, for the manifest.
+pub const COMMITTEE_BOUNDARIES: BoundaryFile = bf(
+    COMMITTEES,
+    "wd23cd",
+    "community_committee",
+    "Leeds community committees: the Dec 2023 BGC wards of each (council agenda packs) dissolved",
+);
 /// Census 2021 usual residents per LSOA21, with the MSOA21 code.
 pub const CENSUS_LSOA21: &str = "population_lsoa21/census2021_usual_residents_lsoa21_EW.csv.gz";
 /// IoD2025 mid-2022 population denominators (Leeds extract of File 6).
@@ -181,6 +192,55 @@ pub const OA_CENTROIDS: &str = "oa21_pwc_leeds/oa21_pwc_leeds.csv";
 pub const LANDUSE: &str = "basemap_osm_leeds/landuse_urban_leeds_jul2023.geojson";
 
 /// OpenStreetMap basemap context layers: id, path, vintage.
+/// QOF 2024-25 registers and list sizes of every practice in England (NHS England).
+pub const QOF: &str = "gp_qof_2425/qof_prevalence_2425_england.csv.gz";
+/// The QOF year, as NHS England names it.
+pub const QOF_PERIOD: &str = "2024-25";
+/// IMD 2025 score of each practice's registered population (OHID Fingertips indicator 94240).
+pub const PRACTICE_IMD: &str = "gp_qof_2425/gp_practice_imd2025_score_fingertips94240.csv";
+/// Practice → PCN, "Patients Registered at a GP Practice" mapping file, July 2026 (a zip).
+pub const PCN_MAP: &str = "pcn_membership/gp-reg-pat-prac-map_2026-07.zip";
+/// The CSV inside [`PCN_MAP`].
+pub const PCN_MAP_MEMBER: &str = "gp-reg-pat-prac-map.csv";
+/// Practice → PCN from the ODS ePCN file, February 2023, Leeds (sub-ICB 15F) active rows: the
+/// fallback for practices no longer in [`PCN_MAP`].
+pub const PCN_EPCN_LEEDS: &str = "pcn_membership/pcn_membership_leeds_15F_2023-02.csv";
+/// The date the ePCN file describes.
+pub const PCN_EPCN_AS_AT: &str = "2023-02";
+/// Registers above their list that NHS England publishes as they are, checked by hand: David
+/// Lewis Medical Practice (Y05750), a practice for people with epilepsy and learning
+/// disabilities, has 120 patients on its learning disability register and a list of 119. Kept
+/// as published (prevalence above 100%, no interval) and named in the ingest summary; any other
+/// register above its list stops the ingest.
+pub const QOF_REGISTER_ABOVE_LIST: [(&str, &str); 1] = [("Y05750", "LD")];
+/// The QOF registers: group code, what it counts (NHS England's QOF business rules).
+pub const QOF_REGISTERS: [(&str, &str); 21] = [
+    ("AF", "Atrial fibrillation"),
+    ("AST", "Asthma"),
+    ("CAN", "Cancer"),
+    ("CHD", "Coronary heart disease"),
+    ("CKD", "Chronic kidney disease"),
+    ("COPD", "Chronic obstructive pulmonary disease"),
+    ("DEM", "Dementia"),
+    ("DEP", "Depression"),
+    ("DM", "Diabetes mellitus"),
+    ("EP", "Epilepsy"),
+    ("HF", "Heart failure"),
+    ("HYP", "Hypertension"),
+    ("LD", "Learning disability"),
+    (
+        "MH",
+        "Severe mental illness (schizophrenia, bipolar disorder, other psychoses)",
+    ),
+    ("NDH", "Non-diabetic hyperglycaemia"),
+    ("OB", "Obesity"),
+    ("OST", "Osteoporosis"),
+    ("PAD", "Peripheral arterial disease"),
+    ("PC", "Palliative care"),
+    ("RA", "Rheumatoid arthritis"),
+    ("STIA", "Stroke and transient ischaemic attack"),
+];
+
 pub const BASEMAP: [(&str, &str, &str); 5] = [
     (
         "roads",

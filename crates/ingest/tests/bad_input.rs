@@ -261,3 +261,77 @@ fn census_missing_count() {
         "{msg}"
     );
 }
+
+fn break_qof(find: &str, replace: &str) -> String {
+    let (find, replace) = (find.to_owned(), replace.to_owned());
+    fails_cleanly(move |s| {
+        let p = s.join("gp_qof_2425/qof_prevalence_2425_england.csv.gz");
+        let text = gunzip(&p);
+        assert!(text.contains(&find), "the fixture has {find}");
+        gzip(&p, &text.replacen(&find, &replace, 1));
+    })
+}
+
+#[test]
+fn qof_practice_code_in_an_unknown_format() {
+    let msg = break_qof("B86086,DEP,872.0", "B8608X,DEP,872.0");
+    assert!(
+        msg.contains("qof_prevalence_2425_england.csv.gz")
+            && msg.contains("line ")
+            && msg.contains("\"B8608X\" is not a GP practice code"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn qof_register_that_is_not_a_number() {
+    let msg = break_qof("B86086,DEP,872.0", "B86086,DEP,87x");
+    assert!(
+        msg.contains("qof_prevalence_2425_england.csv.gz")
+            && msg.contains("\"REGISTER\"")
+            && msg.contains("practice B86086")
+            && msg.contains("not a count"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn qof_register_above_its_list() {
+    let msg = break_qof("B86086,DEP,872.0,18OV,6636", "B86086,DEP,7000.0,18OV,6636");
+    assert!(
+        msg.contains("qof_prevalence_2425_england.csv.gz")
+            && msg.contains("practice B86086: DEP register 7000 is above its list of 6636"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn committee_ward_outside_the_district() {
+    // Chapel Allerton (E05011390) is a Leeds ward, but not one of the excerpt's: the committee
+    // file and the ward layer disagree, and the ingest names the line.
+    let msg = fails_cleanly(|s| {
+        let p = s.join("community_committees_leeds/community_committee_wards_leeds.csv");
+        let text = std::fs::read_to_string(&p).expect("committees");
+        std::fs::write(&p, text.replacen(",E05011397,", ",E05011390,", 1)).expect("write");
+    });
+    assert!(
+        msg.contains("community_committee_wards_leeds.csv, line 2")
+            && msg.contains("E05011390")
+            && msg.contains("is not a ward of"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn committee_ward_listed_twice() {
+    let msg = fails_cleanly(|s| {
+        let p = s.join("community_committees_leeds/community_committee_wards_leeds.csv");
+        let text = std::fs::read_to_string(&p).expect("committees");
+        std::fs::write(&p, text.replacen(",E05013830,", ",E05011397,", 1)).expect("write");
+    });
+    assert!(
+        msg.contains("community_committee_wards_leeds.csv")
+            && msg.contains("ward E05011397 is listed twice"),
+        "{msg}"
+    );
+}

@@ -400,3 +400,156 @@ fn children_aged_0_4_and_5_15_split_the_census_count_by_mid_2020_single_years() 
     assert!(lvl.estimate && lvl.method.contains("mid-2020") && lvl.period.contains("Census 2021"));
     assert!(def.source.contains("SAPE23DT2") && def.source.contains("LSOA11"));
 }
+
+#[test]
+fn gp_registers_pcns_and_practice_deciles() {
+    let (_dir, atlas) = build();
+    let pc = equimap_atlas::PrimaryCare::read(&atlas.dir)
+        .expect("reads")
+        .expect("the fixture has QOF");
+    assert_eq!(pc.conditions.len(), 21);
+    let dep = pc
+        .conditions
+        .iter()
+        .find(|c| c.condition == "DEP")
+        .expect("DEP");
+    assert_eq!(
+        (dep.list_type.as_str(), dep.ages.as_str()),
+        ("18OV", "registered patients aged 18 and over")
+    );
+    // Copied from the QOF file: B86086,DEP,872.0,18OV,6636.
+    let row = pc
+        .qof
+        .iter()
+        .find(|r| r.practice_code == "B86086" && r.condition == "DEP")
+        .expect("B86086 DEP");
+    assert_eq!((row.register, row.list_size), (872, 6636));
+    // The two fixture practices are in Woodsley PCN (July 2026); its six other members are held
+    // too, marked as outside the district.
+    let info = |c: &str| {
+        pc.practices
+            .iter()
+            .find(|p| p.practice_code == c)
+            .expect("practice")
+    };
+    let b = info("B86086");
+    assert!(b.in_district);
+    assert_eq!(
+        (
+            b.pcn_code.as_str(),
+            b.pcn_name.as_str(),
+            b.pcn_as_at.as_str()
+        ),
+        ("U11864", "WOODSLEY PCN", "2026-07-01")
+    );
+    assert_eq!(b.name, "LAUREL BANK SURGERY");
+    assert_eq!(b.imd2025_score, Some(17.866));
+    // National deciles over all 6,143 practices of the OHID file (checked in Python with the
+    // same rule: ranked by score, highest first).
+    assert_eq!(b.imd2025_decile, Some(7));
+    assert_eq!(info("B86109").imd2025_decile, Some(6));
+    assert_eq!(info("B86017").imd2025_decile, Some(8));
+    assert!(!info("B86017").in_district);
+    assert_eq!(pc.practices.len(), 8);
+    // District sums are over the district's practices only: 872 + 763 over 6636 + 6777.
+    let total = |scope: &str| {
+        pc.totals
+            .iter()
+            .find(|t| t.scope == scope && t.decile.is_none() && t.condition == "DEP")
+            .expect("total")
+    };
+    let d = total("district");
+    assert_eq!((d.practices, d.register, d.list_size), (2, 1635, 13_413));
+    // "England" is every practice in the (excerpted) QOF file: the eight Woodsley practices.
+    let e = total("england");
+    assert_eq!((e.practices, e.register, e.list_size), (8, 9474, 72_269));
+    // Decile sums add up to the total over practices with a decile.
+    let by_decile: u64 = pc
+        .totals
+        .iter()
+        .filter(|t| t.scope == "england" && t.decile.is_some() && t.condition == "DEP")
+        .map(|t| t.register)
+        .sum();
+    assert_eq!(by_decile, 9474);
+    let rec = &atlas.manifest.reference_layers["gp_practice_info"];
+    assert!(rec.vintage.contains("2026-07-01"), "{}", rec.vintage);
+    assert_eq!(atlas.manifest.reference_layers["gp_qof"].vintage, "2024-25");
+}
+
+#[test]
+fn community_committees_are_whole_wards_dissolved_and_summed() {
+    let (_t, atlas) = build();
+    // The excerpt's three wards are one each of three committees (community_committees_leeds).
+    let set = atlas.areas(Geography::Committee).expect("committees");
+    let codes: Vec<&str> = set.areas.iter().map(|a| a.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "cc-inner-north-west",
+            "cc-outer-east",
+            "cc-outer-north-west"
+        ]
+    );
+    let inw = set.get("cc-inner-north-west").expect("Inner North West");
+    assert_eq!(inw.name, "Inner North West Community Committee");
+    // Headingley & Hyde Park is its ward; its LSOAs record the committee too.
+    assert_eq!(
+        atlas.children(Geography::Committee, &inw.code, Geography::Ward),
+        ["E05011397"]
+    );
+    let ward = atlas
+        .areas(Geography::Ward)
+        .expect("wards")
+        .get("E05011397")
+        .expect("ward");
+    assert_eq!(
+        ward.parents.get(&Geography::Committee).map(String::as_str),
+        Some("cc-inner-north-west")
+    );
+    // One ward dissolved is that ward, vertex for vertex (its ring may start elsewhere).
+    let vertices = |mp: &geo::MultiPolygon<f64>| {
+        let mut v: Vec<(u64, u64)> =
+            mp.0.iter()
+                .flat_map(|p| p.exterior().0.iter().skip(1))
+                .map(|c| (c.x.to_bits(), c.y.to_bits()))
+                .collect();
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(vertices(&inw.geometry), vertices(&ward.geometry));
+    // Counts are the wards' sums; a share held as counts is their ratio.
+    for c in &set.areas {
+        let wards = atlas.children(Geography::Committee, &c.code, Geography::Ward);
+        let sum = |id: &str| -> f64 {
+            wards
+                .iter()
+                .map(|w| atlas.value(Geography::Ward, w, id).expect("ward value"))
+                .sum()
+        };
+        assert_eq!(
+            atlas.value(Geography::Committee, &c.code, "population"),
+            Some(sum("population"))
+        );
+        let bh = atlas.catalogue.get("bad_health_share").expect("bad health");
+        assert_eq!(
+            atlas.counts(Geography::Committee, &c.code, bh),
+            Some((sum("bad_health_n"), sum("ts037_residents")))
+        );
+    }
+    let level = atlas
+        .catalogue
+        .get("imd2025_score")
+        .and_then(|d| d.level(Geography::Committee))
+        .expect("a committee level");
+    assert!(level.estimate && level.method.contains("weighted by their residents"));
+    // The layer keeps which wards were assigned by elimination.
+    let rows: Vec<equimap_atlas::CommitteeWardRow> =
+        equimap_atlas::read_layer(&atlas.dir, equimap_atlas::COMMITTEE_WARDS_FILE)
+            .expect("committee rows");
+    let by_elimination: Vec<&str> = rows
+        .iter()
+        .filter(|r| !r.named_in_source)
+        .map(|r| r.committee_code.as_str())
+        .collect();
+    assert_eq!(by_elimination, ["cc-inner-north-west"]);
+}

@@ -7,9 +7,11 @@
 pub mod csv_out;
 mod custom;
 mod error;
+mod footprint;
 mod index;
 pub mod inequality;
 mod marmot;
+pub mod primary_care;
 mod profile;
 mod reference;
 mod search;
@@ -24,6 +26,7 @@ use serde::Serialize;
 
 pub use custom::{CustomArea, CustomAreaSpec};
 pub use error::QueryError;
+pub use footprint::{Footprint, FootprintWard};
 pub use index::AreaIndex;
 pub use marmot::{Marmot, MarmotIndicator, MarmotMeasure};
 pub use profile::{
@@ -51,11 +54,15 @@ pub struct Query {
     headline: BTreeMap<Geography, Vec<(String, usize)>>,
     /// For each postcode, the index of the area containing it in each `WITHIN` geography
     /// (`u32::MAX` where none), found once by our own point lookup.
-    postcode_within: Vec<[u32; 5]>,
+    postcode_within: Vec<[u32; 6]>,
     /// A point inside each area, by geography, for flying to search results.
     area_points: BTreeMap<Geography, Vec<(f64, f64)>>,
     sites: site::SiteIndex,
     gradients: std::sync::Mutex<std::collections::HashMap<(String, String), stats::Gradient>>,
+    /// GP registers, PCNs and the practice deprivation gradient, when the atlas has them.
+    pub primary_care: Option<primary_care::PrimaryCareIndex>,
+    /// The wards of each community committee, with their sources.
+    committee_wards: Vec<equimap_atlas::CommitteeWardRow>,
 }
 
 /// One area found at a point, with its headline figures.
@@ -84,6 +91,9 @@ pub struct SearchHit {
     /// For areas: which area to open.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub area: Option<AreaRef>,
+    /// For practices and PCNs: the code to open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// For postcodes and places: the areas containing the point, by our own point lookup.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub within: Vec<AreaRef>,
@@ -97,13 +107,29 @@ pub struct NearbyService {
     pub practice: GpPractice,
     /// Straight-line distance in metres (British National Grid).
     pub distance_m: f64,
+    /// Its QOF registers as recorded prevalence (95% intervals, comparisons) and its PCN, when
+    /// the atlas has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registers: Option<primary_care::PracticeRegisters>,
+}
+
+impl Query {
+    /// Attach each practice's registers, where the atlas holds them.
+    pub(crate) fn add_registers(&self, practices: &mut [NearbyService]) {
+        if let Some(pc) = &self.primary_care {
+            for n in practices {
+                n.registers = pc.registers(&n.practice.org_code);
+            }
+        }
+    }
 }
 
 /// The geographies listed for a postcode or place.
-const WITHIN: [Geography; 5] = [
+const WITHIN: [Geography; 6] = [
     Geography::Lsoa21,
     Geography::Msoa21,
     Geography::Ward,
+    Geography::Committee,
     Geography::Lsoa11,
     Geography::Msoa11,
 ];
@@ -129,7 +155,30 @@ impl Query {
         let postcodes = reference::postcodes(&atlas.dir)?;
         let places = reference::places(&atlas.dir)?;
         let gps = reference::gp_practices(&atlas.dir)?;
-        let search = search::SearchIndex::new(&atlas, &postcodes, &places);
+        let primary_care = equimap_atlas::PrimaryCare::read(&atlas.dir)
+            .map_err(|e| QueryError::Atlas {
+                path: atlas.dir.join(equimap_atlas::PrimaryCare::QOF),
+                message: e.to_string(),
+            })?
+            .map(|pc| {
+                let period = atlas
+                    .manifest
+                    .reference_layers
+                    .get("gp_qof")
+                    .map(|r| r.vintage.clone())
+                    .unwrap_or_default();
+                let name = if atlas.manifest.district == "all" {
+                    "England"
+                } else {
+                    atlas.manifest.district_name.as_str()
+                };
+                primary_care::PrimaryCareIndex::new(pc, &gps, name, &period)
+            });
+        let gp_names = primary_care
+            .as_ref()
+            .map(primary_care::PrimaryCareIndex::names)
+            .unwrap_or_default();
+        let search = search::SearchIndex::new(&atlas, &postcodes, &places, &gp_names);
         let ranks = profile::rank_tables(&atlas);
         // The headline columns of each geography, looked up once rather than per request.
         let headline = atlas
@@ -173,6 +222,13 @@ impl Query {
                 (*g, pts)
             })
             .collect();
+        let committee_wards =
+            equimap_atlas::read_layer(&atlas.dir, equimap_atlas::COMMITTEE_WARDS_FILE).map_err(
+                |e| QueryError::Atlas {
+                    path: atlas.dir.join(equimap_atlas::COMMITTEE_WARDS_FILE),
+                    message: e.to_string(),
+                },
+            )?;
         let mut sites = site::SiteIndex::new(&atlas)?;
         sites.set_gps(&gps);
         Ok(Self {
@@ -188,6 +244,8 @@ impl Query {
             area_points,
             sites,
             gradients: std::sync::Mutex::default(),
+            primary_care,
+            committee_wards,
         })
     }
 
@@ -306,6 +364,7 @@ impl Query {
                     lon: p.lon,
                     lat: p.lat,
                     area: None,
+                    code: None,
                     within: self.postcode_within[*i]
                         .iter()
                         .zip(WITHIN)
@@ -350,10 +409,15 @@ impl Query {
                     lon: c.0,
                     lat: c.1,
                     area: Some(AreaRef::of(g, a)),
+                    code: None,
                     within: Vec::new(),
                 });
             } else if let Some(i) = e.place {
                 hits.push(self.place_hit(i));
+            } else if let Some((is_pcn, code)) = &e.gp
+                && let Some(hit) = self.gp_hit(*is_pcn, code, &e.label, &hits)
+            {
+                hits.push(hit);
             }
         }
         Ok(hits)
@@ -369,8 +433,52 @@ impl Query {
             lon: p.lon,
             lat: p.lat,
             area: None,
+            code: None,
             within: self.within(p.lon, p.lat),
         }
+    }
+
+    /// A search result for a practice or PCN; `None` when already listed.
+    fn gp_hit(
+        &self,
+        is_pcn: bool,
+        code: &str,
+        label: &str,
+        hits: &[SearchHit],
+    ) -> Option<SearchHit> {
+        let kind = if is_pcn {
+            HitKind::Pcn
+        } else {
+            HitKind::Practice
+        };
+        if hits
+            .iter()
+            .any(|h| h.kind == kind && h.code.as_deref() == Some(code))
+        {
+            return None;
+        }
+        let pc = self.primary_care.as_ref()?;
+        // Unlocated practices (England atlases) fly to the district's centre.
+        let (lon, lat) = pc.point(is_pcn, code).unwrap_or_else(|| {
+            self.area_points
+                .get(&Geography::District)
+                .and_then(|v| v.first().copied())
+                .unwrap_or_default()
+        });
+        Some(SearchHit {
+            kind,
+            label: label.to_owned(),
+            detail: if is_pcn {
+                format!("Primary Care Network (as at {})", pc.membership_as_at)
+            } else {
+                "GP practice".to_owned()
+            },
+            lon,
+            lat,
+            area: None,
+            code: Some(code.to_owned()),
+            within: Vec::new(),
+        })
     }
 
     /// The nearest GP practices to a point, with straight-line distance.
@@ -393,6 +501,7 @@ impl Query {
                 Some(NearbyService {
                     practice: g.clone(),
                     distance_m: (equimap_crs::distance_m_bng(here, there) * 10.0).round() / 10.0,
+                    registers: None,
                 })
             })
             .collect();

@@ -165,6 +165,10 @@ pub struct Profile {
     pub children: BTreeMap<Geography, Vec<AreaRef>>,
     /// Every indicator held at this geography.
     pub indicators: Vec<IndicatorValue>,
+    /// For a footprint of whole areas (a community committee): its wards and where their
+    /// membership is published, with a note where it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub footprint: Option<crate::footprint::Footprint>,
     /// The boundary, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub geometry: Option<serde_json::Value>,
@@ -427,6 +431,7 @@ impl Query {
             parents,
             children,
             indicators,
+            footprint: self.footprint(g, code),
             geometry,
             attribution: self.atlas.manifest.attribution.clone(),
         })

@@ -46,6 +46,10 @@ pub enum HitKind {
     Place,
     /// An area of one of the atlas's geographies.
     Area,
+    /// A GP practice.
+    Practice,
+    /// A Primary Care Network (a list of practices, not an area).
+    Pcn,
 }
 
 /// An entry of the name index.
@@ -55,6 +59,8 @@ pub(crate) struct NameEntry {
     pub geography: Option<Geography>,
     pub code: Option<String>,
     pub place: Option<usize>,
+    /// For practices and PCNs: whether a PCN, and the code.
+    pub gp: Option<(bool, String)>,
     pub label: String,
     pub priority: u8,
 }
@@ -68,7 +74,13 @@ pub(crate) struct SearchIndex {
 }
 
 impl SearchIndex {
-    pub fn new(atlas: &Atlas, postcodes: &[Postcode], places: &[Place]) -> Self {
+    /// `gp`: practices and PCNs as (is PCN, code, name).
+    pub fn new(
+        atlas: &Atlas,
+        postcodes: &[Postcode],
+        places: &[Place],
+        gp: &[(bool, String, String)],
+    ) -> Self {
         let mut pcs: Vec<(String, usize)> = postcodes
             .iter()
             .enumerate()
@@ -78,7 +90,7 @@ impl SearchIndex {
         let mut names = Vec::new();
         for (g, set) in &atlas.geographies {
             let priority = match g {
-                Geography::Ward => 1,
+                Geography::Ward | Geography::Committee => 1,
                 Geography::Msoa21 | Geography::Msoa11 => 3,
                 Geography::District => 0,
                 Geography::Lsoa21 | Geography::Lsoa11 => 4,
@@ -99,6 +111,7 @@ impl SearchIndex {
                         geography: Some(*g),
                         code: Some(a.code.clone()),
                         place: None,
+                        gp: None,
                         label,
                         priority,
                     });
@@ -117,9 +130,23 @@ impl SearchIndex {
                 geography: None,
                 code: None,
                 place: Some(i),
+                gp: None,
                 label: p.name.clone(),
                 priority,
             });
+        }
+        for (is_pcn, code, name) in gp {
+            for key in [fold(name), fold(code)] {
+                names.push(NameEntry {
+                    key,
+                    geography: None,
+                    code: None,
+                    place: None,
+                    gp: Some((*is_pcn, code.clone())),
+                    label: format!("{name} ({code})"),
+                    priority: if *is_pcn { 1 } else { 2 },
+                });
+            }
         }
         let postcode_places = places
             .iter()

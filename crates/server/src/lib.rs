@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod ops;
 mod outcomes;
 mod params;
+mod primary_care;
 mod tile_routes;
 pub mod tiles;
 pub mod web;
@@ -171,6 +172,42 @@ pub static ROUTES: &[Route] = &[
         "/api/services",
         || get(api::services),
         openapi::services,
+    ),
+    route(
+        "GET",
+        "/api/primary-care",
+        || get(primary_care::catalogue),
+        primary_care::doc_catalogue,
+    ),
+    route(
+        "GET",
+        "/api/primary-care/rank",
+        || get(primary_care::rank),
+        primary_care::doc_rank,
+    ),
+    route(
+        "GET",
+        "/api/primary-care/gradient",
+        || get(primary_care::gradient),
+        primary_care::doc_gradient,
+    ),
+    route(
+        "GET",
+        "/api/practices",
+        || get(primary_care::practices),
+        primary_care::doc_practices,
+    ),
+    route(
+        "GET",
+        "/api/practices/{code}",
+        || get(primary_care::practice),
+        primary_care::doc_practice,
+    ),
+    route(
+        "GET",
+        "/api/pcns/{code}",
+        || get(primary_care::pcn),
+        primary_care::doc_pcn,
     ),
     route(
         "GET",

@@ -42,7 +42,11 @@ fn object(required: &[&str]) -> Value {
 }
 
 fn geography() -> Value {
-    json!({ "type": "string", "enum": ["lsoa21", "lsoa11", "msoa21", "msoa11", "ward", "district"] })
+    let ids: Vec<&str> = equimap_atlas::Geography::ALL
+        .iter()
+        .map(|g| g.id())
+        .collect();
+    json!({ "type": "string", "enum": ids })
 }
 
 fn site_body() -> Value {
@@ -373,7 +377,7 @@ pub fn tile() -> Value {
     json!({
         "summary": "A Mapbox Vector Tile (spec 2.1), gzip-encoded when the client accepts it; 204 when empty",
         "parameters": [
-            param("layer", "path", true, &string(), "lsoa21, lsoa11, msoa21, msoa11, ward, district, basemap, gp, greenspace, greenspace_access"),
+            param("layer", "path", true, &string(), "lsoa21, lsoa11, msoa21, msoa11, ward, committee, district, basemap, gp, greenspace, greenspace_access"),
             param("z", "path", true, &json!({"type": "string", "pattern": "^[0-9]+$"}), "Zoom"),
             param("x", "path", true, &json!({"type": "string", "pattern": "^[0-9]+$"}), "Column"),
             param("y", "path", true, &json!({"type": "string", "pattern": "^[0-9]+\\.(mvt|pbf)$"}), "Row, with the .mvt suffix"),

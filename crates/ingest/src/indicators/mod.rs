@@ -170,6 +170,93 @@ impl Builder {
         }
     }
 
+    /// Make a geography of whole areas of another (committees of wards): every indicator held
+    /// at `from` is held at `to`, aggregated over each parent's children. An indicator held as
+    /// counts sums its numerator and denominator; a count is summed; a score, share or number of
+    /// years without counts is the mean of the children's values weighted by their residents
+    /// (the `population` column) and marked an estimate. Ranks, deciles and changes are not
+    /// aggregated.
+    pub fn aggregate_level(
+        &mut self,
+        from: Geography,
+        to: Geography,
+        parent_of: &BTreeMap<String, String>,
+        whole: &str,
+    ) {
+        let Some(values) = self.values.get(&from) else {
+            return;
+        };
+        let sum = |col: &str| -> BTreeMap<String, f64> {
+            let mut out: BTreeMap<String, f64> = BTreeMap::new();
+            for (child, v) in values.get(col).into_iter().flatten() {
+                if let Some(p) = parent_of.get(child) {
+                    *out.entry(p.clone()).or_default() += v;
+                }
+            }
+            out
+        };
+        let weights = values.get("population").cloned().unwrap_or_default();
+        let mut derived: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
+        let mut levels: Vec<(usize, Level)> = Vec::new();
+        for (i, d) in self.defs.iter().enumerate() {
+            let Some(l) = d.level(from) else { continue };
+            if d.level(to).is_some() {
+                // Made for `to` from finer areas already (green space, from Output Areas).
+                continue;
+            }
+            let (how, estimate) = if let Some(c) = &d.counts {
+                let (num, den) = (sum(&c.numerator), sum(&c.denominator));
+                let ratio = num
+                    .iter()
+                    .filter_map(|(p, n)| {
+                        let m = den.get(p).copied().filter(|m| *m > 0.0)?;
+                        Some((p.clone(), n / m))
+                    })
+                    .collect();
+                derived.insert(c.numerator.clone(), num);
+                derived.insert(c.denominator.clone(), den);
+                derived.insert(d.id.clone(), ratio);
+                (
+                    format!(
+                        "{} summed over the {whole}, over {} summed likewise",
+                        c.numerator_label, c.denominator_label
+                    ),
+                    l.estimate,
+                )
+            } else if d.kind == Kind::Count {
+                derived.insert(d.id.clone(), sum(&d.id));
+                (format!("Sum over the {whole}"), l.estimate)
+            } else if matches!(d.kind, Kind::Score | Kind::Share | Kind::Years) {
+                let Some(v) = values.get(&d.id) else { continue };
+                derived.insert(d.id.clone(), aggregate_mean(v, &weights, parent_of));
+                (
+                    format!(
+                        "Estimate: mean of the values of the {whole}, weighted by their residents"
+                    ),
+                    true,
+                )
+            } else {
+                continue;
+            };
+            levels.push((
+                i,
+                Level {
+                    geography: to,
+                    period: l.period.clone(),
+                    method: format!("{how}. Each {from} value: {}", l.method),
+                    estimate,
+                    interval: None,
+                },
+            ));
+        }
+        for (i, l) in levels {
+            self.defs[i].levels.push(l);
+        }
+        for (col, v) in derived {
+            self.set_all(to, &col, v);
+        }
+    }
+
     /// Turn everything into the catalogue, one table per geography and the reference values.
     /// `codes` lists every area of each geography, so that areas with no value still get a row.
     pub fn finish(

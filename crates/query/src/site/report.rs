@@ -371,6 +371,7 @@ impl Query {
                 NearbyService {
                     practice: g.clone(),
                     distance_m: round(d, 0),
+                    registers: None,
                 }
             })
             .filter(|n| n.distance_m.is_finite())
@@ -381,6 +382,7 @@ impl Query {
                 .then(a.practice.org_code.cmp(&b.practice.org_code))
         });
         nearest.truncate(5);
+        self.add_registers(&mut nearest);
         let comparisons = COMPARED
             .iter()
             .filter_map(|id| {
