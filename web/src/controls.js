@@ -62,6 +62,11 @@ export const controlsMethods = {
 
     $('#btn-table').addEventListener('click', () => this.openTable());
     $('#btn-site').addEventListener('click', () => this.openSite());
+    $('#btn-footprint').addEventListener('click', () => this.openFootprint());
+    $('#btn-where').addEventListener('click', () => {
+      this.state.where = null;
+      this.openWhere();
+    });
     $('#btn-marmot').addEventListener('click', () => this.openMarmot());
     $('#btn-share').addEventListener('click', () => this.share());
     const drawer = (open) => {
@@ -99,6 +104,11 @@ export const controlsMethods = {
       const link = e.target.closest('button.link[data-geo][data-code]');
       if (link) {
         this.openProfile(link.dataset.geo, link.dataset.code, { fly: true });
+        return;
+      }
+      const gp = e.target.closest('[data-gp-kind][data-gp-code]');
+      if (gp) {
+        this.practicesReady?.then(() => this.practices.open(gp.dataset.gpKind, gp.dataset.gpCode));
         return;
       }
       const mm = e.target.closest('[data-marmot]');

@@ -9,7 +9,7 @@
 import { getJSON, cachedJSON, qs } from './api.js';
 import { Catalogue, GEOGRAPHIES, familyOf, levelAt, defaultGeography, isMappable } from './catalogue.js';
 import { loadTileSources } from './tiles.js';
-import { parseHash } from './state.js';
+import { parseHash, readWhere } from './state.js';
 import { controlsMethods } from './controls.js';
 import { mapviewMethods } from './mapview.js';
 import { choroplethMethods } from './choropleth.js';
@@ -77,7 +77,17 @@ class App {
     const ind = this.cat.get(s.layer) && isMappable(this.cat.get(s.layer)) ? this.cat.get(s.layer) : this.cat.get(DEFAULT_LAYER) || this.cat.list.find(isMappable);
     let geo = s.geo && levelAt(ind, s.geo) && GEOGRAPHIES[s.geo] && familyOf(s.geo) !== 'district' ? s.geo : defaultGeography(ind);
     if (!tiles.has(geo)) geo = defaultGeography(ind);
-    this.state = { layer: ind.id, geo, view: s.view, area: s.area, panel: s.panel, overlays: s.overlays, gp: s.gp, practices: s.practices };
+    this.state = { layer: ind.id, geo, view: s.view, area: s.area, panel: s.panel, overlays: s.overlays, gp: s.gp, practices: s.practices, footprint: s.footprint, footprintError: s.footprintError, where: s.where };
+    // `/?where=LS6 1AN`: the "where I live" view of a postcode, place or lon,lat.
+    // The hash keeps it from then on (`where=`), so the query parameter is dropped.
+    const query = new URLSearchParams(location.search);
+    const where = query.get('where');
+    if (where?.trim()) Object.assign(this.state, { where: readWhere(where), panel: 'where', area: null });
+    if (query.has('where')) {
+      query.delete('where');
+      const rest = query.toString();
+      history.replaceState(null, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
+    }
 
     this.buildControls();
     this.classes = await this.computeClasses(ind, geo);

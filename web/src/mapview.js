@@ -10,6 +10,8 @@ import { WardLabels } from './labels.js';
 import { writeHash } from './state.js';
 import { SiteTool } from './site.js';
 import { Practices } from './practices.js';
+import { FootprintTool } from './footprint.js';
+import { WhereView } from './where.js';
 
 const $ = (s, r = document) => r.querySelector(s);
 
@@ -88,6 +90,8 @@ export const mapviewMethods = {
       const token = ++this.choroToken;
       this.choroplethShown(token, ind, this.state.geo, this.classes);
       this.site = new SiteTool(this);
+      this.footprint = new FootprintTool(this);
+      this.where = new WhereView(this);
       this.practices = new Practices(this);
       this.practicesReady = this.practices.init().catch((e) => this.errors.push(String(e)));
       this.restorePanel();
@@ -114,12 +118,24 @@ export const mapviewMethods = {
       if (this.drawing) return;
       // A practice circle opens the practice (its own handler in practices.js).
       if (this.featureAt(e.point, ['practice-circle'])) return;
+      if (this.footprint?.picking) {
+        this.footprint.pickAt(e.point, e.lngLat);
+        return;
+      }
+      if (this.where?.picking) {
+        this.where.open({ lon: e.lngLat.lng, lat: e.lngLat.lat }, { focus: false });
+        return;
+      }
       const f = this.featureAt(e.point, ['choro-fill']);
       if (f) this.openFeature(f, e.lngLat);
     });
     map.getCanvas().addEventListener('keydown', (e) => {
       if (e.key !== 'Enter' || this.drawing) return;
       const c = map.project(map.getCenter());
+      if (this.footprint?.picking) {
+        this.footprint.pickAt(c, map.getCenter());
+        return;
+      }
       const f = this.featureAt(c, ['choro-fill']);
       if (f) this.openFeature(f, map.getCenter());
     });

@@ -17,6 +17,8 @@ const $ = (s, r = document) => r.querySelector(s);
 export const panelsMethods = {
   showPanel(kind) {
     if (this.state.panel === 'site' && kind !== 'site') this.site?.detach();
+    if (this.state.panel === 'footprint' && kind !== 'footprint') this.leaveFootprint();
+    if (this.state.panel === 'where' && kind !== 'where') this.leaveWhere();
     const panel = $('#panel');
     panel.hidden = false;
     panel.dataset.kind = kind;
@@ -30,6 +32,8 @@ export const panelsMethods = {
 
   closePanel() {
     if (this.state.panel === 'site') this.site?.detach();
+    if (this.state.panel === 'footprint') this.leaveFootprint();
+    if (this.state.panel === 'where') this.leaveWhere();
     $('#panel').hidden = true;
     document.body.classList.remove('panel-open');
     for (const b of document.querySelectorAll('[data-panel-button]')) b.setAttribute('aria-pressed', 'false');
@@ -51,7 +55,10 @@ export const panelsMethods = {
 
   restorePanel() {
     const s = this.state;
-    if (s.panel === 'site') this.openSite();
+    if (s.footprint || s.footprintError || s.panel === 'footprint') this.openFootprint({ focus: false });
+    else if (s.where) this.where.open(s.where, { focus: false });
+    else if (s.panel === 'where') this.openWhere();
+    else if (s.panel === 'site') this.openSite();
     else if (s.panel === 'table') this.openTable();
     else if (s.panel === 'marmot') this.openMarmot();
     else if (s.gp) this.practicesReady.then(() => this.practices.open(s.gp.kind, s.gp.code, { fly: !s.view, focus: false }));
@@ -144,8 +151,11 @@ export const panelsMethods = {
   },
 
   chooseSearchResult(r) {
-    const maplibregl = window.maplibregl;
     this.marker?.remove();
+    if (r.kind === 'where') {
+      this.where.open({ q: r.label });
+      return;
+    }
     if (r.kind === 'area' && r.area) {
       this.openProfile(r.area.geography, r.area.code, { fly: true });
       return;
@@ -154,12 +164,7 @@ export const panelsMethods = {
       this.practicesReady?.then(() => this.practices.open(r.kind, r.code));
       return;
     }
-    const el = document.createElement('div');
-    el.className = 'search-marker';
-    el.setAttribute('role', 'img');
-    el.setAttribute('aria-label', `${r.kind === 'postcode' ? 'Postcode' : 'Place'} ${r.label}`);
-    el.innerHTML = '<span class="pin"></span>';
-    this.marker = new maplibregl.Marker({ element: el, anchor: 'bottom' }).setLngLat([r.lon, r.lat]).addTo(this.map);
+    this.placeMarker(r.lon, r.lat, `${r.kind === 'postcode' ? 'Postcode' : 'Place'} ${r.label}`);
     this.map.flyTo({ center: [r.lon, r.lat], zoom: r.kind === 'postcode' ? 15 : 14, duration: 800 });
     const lsoa = (r.within || []).find((w) => w.geography === 'lsoa21');
     if (lsoa) this.openProfile('lsoa21', lsoa.code, { fly: false, context: r });
@@ -177,5 +182,77 @@ export const panelsMethods = {
       this.announce('Copy the address in the address bar to share this view.');
     }
     setTimeout(() => ($('#share-status').textContent = ''), 4000);
+  },
+
+  /** A pin at a point (a search result, a "where I live" point), replacing any other. */
+  placeMarker(lon, lat, label) {
+    this.marker?.remove();
+    const el = document.createElement('div');
+    el.className = 'search-marker';
+    el.setAttribute('role', 'img');
+    el.setAttribute('aria-label', label);
+    el.innerHTML = '<span class="pin"></span>';
+    this.marker = new window.maplibregl.Marker({ element: el, anchor: 'bottom' }).setLngLat([lon, lat]).addTo(this.map);
+  },
+
+  writeState() {
+    writeHashNow(this.state);
+  },
+
+  /** The footprint builder; a definition from the link is loaded and profiled, a damaged one
+   * is reported in the panel (the map still opens). */
+  openFootprint({ focus = true } = {}) {
+    this.lastTrigger = focus ? document.activeElement : this.lastTrigger;
+    const body = this.showPanel('footprint');
+    this.state.area = null;
+    this.state.gp = null;
+    const fp = this.footprint;
+    const fromLink = this.state.footprint && !fp.loadedFromLink;
+    if (fromLink) {
+      fp.load(this.state.footprint);
+      fp.loadedFromLink = true;
+    }
+    body.innerHTML = fp.render();
+    fp.attach(body);
+    if (this.state.footprintError) {
+      fp.status(this.state.footprintError, { error: true });
+      this.state.footprintError = null;
+    } else if (fromLink && fp.spec()) fp.build();
+    fp.remember();
+    if (focus) this.focusPanel();
+  },
+
+  leaveFootprint() {
+    this.footprint?.detach();
+    this.state.footprint = null;
+  },
+
+  /** "Where I live": for the point in the state, else a form for a postcode or place. */
+  openWhere() {
+    if (this.state.where) {
+      this.where.open(this.state.where);
+      return;
+    }
+    this.lastTrigger = document.activeElement;
+    const body = this.showPanel('where');
+    body.innerHTML = `<article class="where"><h2 id="panel-title" tabindex="-1">Where I live</h2>
+      <p>Every footprint a place belongs to (LSOA, MSOA, ward, community committee, custom footprints) with its headline figures, and the nearest GP practices with their Primary Care Network.</p>
+      <form data-where="form" class="no-print"><label for="where-q">Postcode or place</label><br>
+        <input type="text" id="where-q" size="20" autocomplete="postal-code" required> <button type="submit" class="btn primary">Show</button></form>
+      <p class="small">Or click the map, or <button type="button" class="btn small" data-where="centre">use the map centre</button>.</p></article>`;
+    body.querySelector('[data-where="form"]').addEventListener('submit', (e) => {
+      e.preventDefault();
+      const q = body.querySelector('#where-q').value.trim();
+      if (q) this.where.open({ q });
+    });
+    body.querySelector('[data-where="centre"]').addEventListener('click', () => {
+      const c = this.map.getCenter();
+      this.where.open({ lon: c.lng, lat: c.lat });
+    });
+    this.focusPanel();
+  },
+
+  leaveWhere() {
+    this.state.where = null;
   },
 };

@@ -22,7 +22,7 @@ function gradientOptions(cat) {
   );
 }
 
-function areaLink(a, extra = '') {
+export function areaLink(a, extra = '') {
   return `<button type="button" class="link" data-geo="${esc(a.geography)}" data-code="${esc(a.code)}"${extra}>${esc(a.name || a.code)}</button>`;
 }
 
@@ -56,15 +56,30 @@ function indicatorRow(i, cat) {
   </tr>`;
 }
 
-export function renderProfile(app, p, { context = null } = {}) {
-  const cat = app.cat;
-  const g = p.area.geography;
+/** The indicators of an area or footprint, one table per theme: value (95% interval, counts),
+ * the district and England with the comparisons, and a chart. */
+export function indicatorTables(indicators, cat, { areaHeading = 'This area' } = {}) {
   const byTheme = new Map();
-  for (const i of p.indicators) {
+  for (const i of indicators) {
     const t = i.theme || 'Other';
     if (!byTheme.has(t)) byTheme.set(t, []);
     byTheme.get(t).push(i);
   }
+  return [...byTheme.entries()]
+    .map(
+      ([theme, rows]) => `<div class="table-wrap" role="region" aria-label="${esc(theme)} indicators" tabindex="0">
+      <table class="indicators">
+        <caption>${esc(theme)}</caption>
+        <thead><tr><th scope="col">Indicator</th><th scope="col" class="num">${esc(areaHeading)}</th><th scope="col" class="num">${esc(cat.districtName)}</th><th scope="col" class="num">England</th><th scope="col"><span class="sr-only">Chart: </span>Compared</th></tr></thead>
+        <tbody>${rows.map((i) => indicatorRow(i, cat)).join('')}</tbody>
+      </table></div>`,
+    )
+    .join('');
+}
+
+export function renderProfile(app, p, { context = null } = {}) {
+  const cat = app.cat;
+  const g = p.area.geography;
   const parents = p.parents.length
     ? `<p><strong>Part of:</strong> ${p.parents.map((a) => `${areaLink(a)} <span class="muted">(${esc(geoNoun(a.geography))})</span>`).join(', ')}</p>`
     : '';
@@ -81,17 +96,7 @@ export function renderProfile(app, p, { context = null } = {}) {
         .map((w) => `${esc(geoLabel(w.geography))}: ${areaLink(w)}`)
         .join(' · ')}</div>`
     : '';
-
-  const tables = [...byTheme.entries()]
-    .map(
-      ([theme, rows]) => `<div class="table-wrap" role="region" aria-label="${esc(theme)} indicators" tabindex="0">
-      <table class="indicators">
-        <caption>${esc(theme)}</caption>
-        <thead><tr><th scope="col">Indicator</th><th scope="col" class="num">This area</th><th scope="col" class="num">${esc(cat.districtName)}</th><th scope="col" class="num">England</th><th scope="col"><span class="sr-only">Chart: </span>Compared</th></tr></thead>
-        <tbody>${rows.map((i) => indicatorRow(i, cat)).join('')}</tbody>
-      </table></div>`,
-    )
-    .join('');
+  const tables = indicatorTables(p.indicators, cat);
 
   const options = gradientOptions(cat);
   const current = app.state.layer;

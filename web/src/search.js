@@ -49,7 +49,7 @@ export function initSearch(app, { input, list, status }) {
     try {
       const data = await getJSON(`api/search?${qs({ q, limit: 8 })}`, { signal: controller.signal });
       if (q !== input.value.trim()) return;
-      results = data.results || [];
+      results = withWhere(data.results || []);
       active = -1;
       render();
       status.textContent = results.length ? `${results.length} result${results.length === 1 ? '' : 's'}; use the arrow keys to choose.` : `No results for “${q}”.`;
@@ -112,4 +112,13 @@ export function initSearch(app, { input, list, status }) {
     status.textContent = `Showing ${r.label}.`;
     app.chooseSearchResult(r);
   }
+}
+
+/** After the first postcode or place, an entry for the "where I live" view of it. */
+function withWhere(results) {
+  const i = results.findIndex((r) => r.kind === 'postcode' || r.kind === 'place');
+  if (i < 0) return results;
+  const r = results[i];
+  const where = { kind: 'where', label: r.label, detail: 'Where I live: every footprint it is in', lon: r.lon, lat: r.lat };
+  return [...results.slice(0, i + 1), where, ...results.slice(i + 1)];
 }

@@ -1,4 +1,4 @@
-// The planner's site tool: draw a polygon on the map (a small click-to-add-corners tool, with a
+// The planner's site tool: draw a polygon on the map (draw.js: click to add corners, with a
 // keyboard route: "add corner at map centre") or upload a GeoJSON file (WGS84 or British National
 // Grid; the server detects which), choose buffer rings, and get the site report from
 // POST /api/site: rings on the map, tables, a chart, CSV and GeoJSON downloads and a print view.
@@ -7,6 +7,7 @@ import { post, qs, saveBlob } from './api.js';
 import { decileStack } from './charts.js';
 import { escapeHtml as esc, formatFixed, formatInt, formatPct, formatValue, isNum } from './format.js';
 import { intervalText, significanceBadge, significanceKey } from './significance.js';
+import { PolygonDrawer, parseJSON, readUpload } from './draw.js';
 
 const BUFFERS = [200, 400, 800, 1600];
 const DEFAULT_BUFFERS = [400, 800];
@@ -16,14 +17,14 @@ export class SiteTool {
   constructor(app) {
     this.app = app;
     this.map = app.map;
-    this.vertices = [];
-    this.drawing = false;
     this.body = null; // the request body (GeoJSON text)
     this.bodyName = null;
     this.report = null;
-    this.onClick = this.onClick.bind(this);
-    this.onKey = this.onKey.bind(this);
-    this.onDblClick = this.onDblClick.bind(this);
+    this.drawer = new PolygonDrawer(app, {
+      status: (msg) => this.status(msg),
+      changed: () => this.buttons(),
+      finished: (feature) => this.setInput(JSON.stringify({ ...feature, properties: { name: 'Drawn site' } }), 'drawn site'),
+    });
   }
 
   render() {
@@ -60,11 +61,8 @@ export class SiteTool {
   attach(root) {
     this.root = root;
     root.querySelector('[data-site="draw"]').addEventListener('click', () => (this.drawing ? this.stopDrawing() : this.startDrawing()));
-    root.querySelector('[data-site="centre"]').addEventListener('click', () => {
-      const c = this.map.getCenter();
-      this.addVertex([c.lng, c.lat]);
-    });
-    root.querySelector('[data-site="finish"]').addEventListener('click', () => this.finish());
+    root.querySelector('[data-site="centre"]').addEventListener('click', () => this.drawer.addCentre());
+    root.querySelector('[data-site="finish"]').addEventListener('click', () => this.drawer.finish());
     root.querySelector('[data-site="clear"]').addEventListener('click', () => this.clear());
     root.querySelector('[data-site="run"]').addEventListener('click', () => this.run());
     root.querySelector('#site-file').addEventListener('change', (e) => this.upload(e.target.files[0]));
@@ -83,130 +81,46 @@ export class SiteTool {
     q('draw').setAttribute('aria-pressed', String(this.drawing));
     q('draw').textContent = this.drawing ? 'Stop drawing' : 'Draw on map';
     q('centre').disabled = !this.drawing;
-    q('finish').disabled = !(this.drawing && this.vertices.length >= 3);
+    q('finish').disabled = !this.drawer.canFinish;
     q('run').disabled = !this.body;
   }
 
   startDrawing() {
     this.clearResult();
-    this.vertices = [];
     this.body = null;
-    this.drawing = true;
-    this.app.drawing = true;
-    this.map.getCanvas().style.cursor = 'crosshair';
-    this.map.doubleClickZoom.disable();
-    this.map.on('click', this.onClick);
-    this.map.on('dblclick', this.onDblClick);
-    document.addEventListener('keydown', this.onKey);
-    this.updateDraft();
-    this.status('Drawing: click the map to add corners.');
-    this.buttons();
+    this.drawer.start();
   }
 
   stopDrawing() {
-    this.drawing = false;
-    this.app.drawing = false;
-    this.map.getCanvas().style.cursor = '';
-    this.map.off('click', this.onClick);
-    this.map.off('dblclick', this.onDblClick);
-    document.removeEventListener('keydown', this.onKey);
-    setTimeout(() => this.map.doubleClickZoom.enable(), 300);
-    this.buttons();
+    this.drawer.stop();
   }
 
-  onKey(e) {
-    if (!this.drawing) return;
-    const t = e.target;
-    if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
-    if (e.key === 'Enter' && this.vertices.length >= 3 && t?.tagName !== 'BUTTON') {
-      e.preventDefault();
-      this.finish();
-    } else if (e.key === 'Backspace') {
-      e.preventDefault();
-      this.vertices.pop();
-      this.updateDraft();
-      this.buttons();
-    } else if (e.key === 'Escape') {
-      this.stopDrawing();
-      this.vertices = [];
-      this.updateDraft();
-      this.status('Drawing stopped.');
-    }
+  get drawing() {
+    return this.drawer.drawing;
   }
 
-  onClick(e) {
-    const p = [e.lngLat.lng, e.lngLat.lat];
-    if (this.vertices.length >= 3) {
-      const first = this.map.project(this.vertices[0]);
-      if (Math.hypot(first.x - e.point.x, first.y - e.point.y) < 12) {
-        this.finish();
-        return;
-      }
-    }
-    this.addVertex(p);
-  }
-
-  onDblClick(e) {
-    e.preventDefault();
-    // The two clicks of a double-click each added a corner; drop the duplicate.
-    if (this.vertices.length >= 2) {
-      const a = this.map.project(this.vertices[this.vertices.length - 1]);
-      const b = this.map.project(this.vertices[this.vertices.length - 2]);
-      if (Math.hypot(a.x - b.x, a.y - b.y) < 6) this.vertices.pop();
-    }
-    if (this.vertices.length >= 3) this.finish();
-  }
-
-  addVertex(p) {
-    this.vertices.push(p);
-    this.updateDraft();
-    this.status(`${this.vertices.length} corner${this.vertices.length === 1 ? '' : 's'}${this.vertices.length >= 3 ? '; finish the shape when ready' : ''}.`);
-    this.buttons();
-  }
-
-  updateDraft(closed = false) {
-    const v = this.vertices;
-    const features = v.map((c) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: c } }));
-    if (v.length >= 3) {
-      features.push({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[...v, v[0]]] } });
-    } else if (v.length === 2) {
-      features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: v } });
-    }
-    if (closed) features.splice(0, v.length);
-    this.map.getSource('draft')?.setData({ type: 'FeatureCollection', features });
-  }
-
-  finish() {
-    if (this.vertices.length < 3) return;
-    this.stopDrawing();
-    const ring = [...this.vertices, this.vertices[0]];
-    const geojson = { type: 'Feature', properties: { name: 'Drawn site' }, geometry: { type: 'Polygon', coordinates: [ring] } };
-    this.updateDraft(true);
-    this.setInput(JSON.stringify(geojson), 'drawn site');
+  get vertices() {
+    return this.drawer.vertices;
   }
 
   setInput(text, name, { keepMap = false } = {}) {
     this.body = text;
     this.bodyName = name;
     this.status(`Site ready: ${name}. Choose buffer rings and run the report.`);
-    if (!keepMap && name !== 'drawn site') this.map.getSource('draft')?.setData(EMPTY);
+    if (!keepMap && name !== 'drawn site') this.drawer.clearDraft();
     this.buttons();
   }
 
   async upload(file) {
     if (!file) return;
-    this.stopDrawing();
-    this.vertices = [];
-    this.updateDraft();
+    this.drawer.reset();
     this.clearResult();
-    if (file.size > 5 * 1024 * 1024) {
-      this.status('The file is over 5 MB, the limit.');
+    const { text, error } = await readUpload(file);
+    if (error) {
+      this.status(error);
       return;
     }
-    const text = await file.text();
-    try {
-      JSON.parse(text);
-    } catch {
+    if (parseJSON(text) === null) {
       this.status(`${file.name} is not JSON: choose a GeoJSON file.`);
       return;
     }
@@ -224,10 +138,8 @@ export class SiteTool {
   }
 
   clear() {
-    this.stopDrawing();
-    this.vertices = [];
+    this.drawer.reset();
     this.body = null;
-    this.updateDraft();
     this.clearResult();
     const f = this.root?.querySelector('#site-file');
     if (f) f.value = '';
@@ -260,7 +172,7 @@ export class SiteTool {
       this.report = json;
       this.geojson = gj;
       this.map.getSource('site')?.setData(gj);
-      this.map.getSource('draft')?.setData(EMPTY);
+      this.drawer.clearDraft();
       this.fit(gj);
       this.showReport();
       this.app.announce(`Site report ready: ${json.zones.length} zones.`);

@@ -1,4 +1,4 @@
-//! Custom areas: a named footprint made of LSOAs, MSOAs or wards, or drawn as a polygon, with
+//! Custom areas: a named footprint made of LSOAs, MSOAs, wards or community committees, or drawn as a polygon, with
 //! the same kind of profile as any area. This is how a Local Care Partnership, a school cluster
 //! or a regeneration zone describes itself; no official LCP boundaries are published, so none
 //! are invented here.
@@ -22,7 +22,7 @@ pub struct CustomAreaSpec {
     /// What it is and who defined it.
     #[serde(default)]
     pub description: Option<String>,
-    /// The geography of `codes`: lsoa21, msoa21 or ward.
+    /// The geography of `codes`: lsoa21, msoa21, ward or committee.
     #[serde(default)]
     pub geography: Option<String>,
     /// Area codes.
@@ -58,7 +58,29 @@ pub struct CustomArea {
     pub notes: Vec<String>,
     /// Attribution.
     pub attribution: Vec<String>,
+    /// The polygon in WGS84, for a footprint drawn or uploaded as one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub geometry: Option<geojson::Geometry>,
 }
+
+/// The most codes a footprint may hold.
+pub const MAX_CODES: usize = 5_000;
+
+/// The geographies a footprint of codes may be made of.
+pub const CODE_GEOGRAPHIES: [Geography; 4] = [
+    Geography::Lsoa21,
+    Geography::Msoa21,
+    Geography::Ward,
+    Geography::Committee,
+];
+
+/// A footprint's LSOA shares, its named members, its definition in words and its polygon.
+type Built = (
+    Vec<(usize, f64)>,
+    Vec<AreaRef>,
+    String,
+    Option<geojson::Geometry>,
+);
 
 impl Query {
     /// Build a custom area's profile.
@@ -69,77 +91,11 @@ impl Query {
             ));
         }
         let mut notes = Vec::new();
-        let (shares, members, definition) = match (&spec.codes, &spec.geometry) {
+        let (shares, members, definition, geometry) = match (&spec.codes, &spec.geometry) {
             (Some(codes), None) => {
-                let gname = spec.geography.as_deref().ok_or_else(|| {
-                    QueryError::bad(
-                        "`geography` (lsoa21, msoa21 or ward) must say what the codes are",
-                    )
-                })?;
-                let g = self.geography(gname)?;
-                if !matches!(g, Geography::Lsoa21 | Geography::Msoa21 | Geography::Ward) {
-                    return Err(QueryError::bad(format!(
-                        "custom areas are built from lsoa21, msoa21 or ward codes, not {g}"
-                    )));
-                }
-                if codes.is_empty() || codes.len() > 5_000 {
-                    return Err(QueryError::bad("give between 1 and 5,000 codes"));
-                }
-                let set = &self.atlas.geographies[&g];
-                let unknown: Vec<&str> = codes
-                    .iter()
-                    .filter(|c| set.get(c).is_none())
-                    .map(String::as_str)
-                    .collect();
-                if !unknown.is_empty() {
-                    return Err(QueryError::bad(format!(
-                        "unknown {g} code(s): {}",
-                        unknown.join(", ")
-                    )));
-                }
-                let lsoa_set = self
-                    .atlas
-                    .areas(Geography::Lsoa21)
-                    .ok_or_else(|| QueryError::not_found("this atlas has no LSOA 2021 areas"))?;
-                let mut idx: Vec<usize> = if g == Geography::Lsoa21 {
-                    codes.iter().filter_map(|c| lsoa_set.index_of(c)).collect()
-                } else {
-                    codes
-                        .iter()
-                        .flat_map(|c| self.atlas.children(g, c, Geography::Lsoa21))
-                        .filter_map(|c| lsoa_set.index_of(c))
-                        .collect()
-                };
-                idx.sort_unstable();
-                idx.dedup();
-                if g == Geography::Ward {
-                    notes.push("Wards are made of the LSOAs assigned to them best-fit by the ONS lookup; LSOAs do not nest in wards exactly.".to_owned());
-                }
-                let members = codes
-                    .iter()
-                    .filter_map(|c| set.get(c).map(|a| AreaRef::of(g, a)))
-                    .collect();
-                (
-                    idx.into_iter().map(|i| (i, 1.0)).collect::<Vec<_>>(),
-                    members,
-                    format!("{} {g} area(s)", codes.len()),
-                )
+                self.footprint_of_codes(spec.geography.as_deref(), codes, &mut notes)?
             }
-            (None, Some(geom)) => {
-                let body = serde_json::to_vec(geom).map_err(|e| QueryError::bad(e.to_string()))?;
-                let site = parse_site(&body, None)?;
-                notes.extend(site.notes.iter().cloned());
-                let (shares, _) = self.lsoa_shares(&site.bng);
-                if shares.is_empty() && !self.overlaps_atlas(&site.bng) {
-                    return Err(QueryError::bad("the polygon does not overlap the atlas"));
-                }
-                notes.push(if self.has_resident_points() {
-                    "Residents are placed where they live: Output Area populations on residential land (docs/residents.md); each LSOA's share is the share of its residents inside the polygon.".to_owned()
-                } else {
-                    "Residents are apportioned by the share of each LSOA's area inside the polygon.".to_owned()
-                });
-                (shares, Vec::new(), format!("a polygon ({})", site.crs_how))
-            }
+            (None, Some(geom)) => self.footprint_of_polygon(geom, &mut notes)?,
             _ => {
                 return Err(QueryError::bad(
                     "give either `codes` (with `geography`) or `geometry`, not both or neither",
@@ -159,7 +115,110 @@ impl Query {
             indicators,
             notes,
             attribution: self.atlas.manifest.attribution.clone(),
+            geometry,
         })
+    }
+
+    /// A footprint of whole areas of one geography.
+    fn footprint_of_codes(
+        &self,
+        gname: Option<&str>,
+        codes: &[String],
+        notes: &mut Vec<String>,
+    ) -> Result<Built, QueryError> {
+        let gname = gname.ok_or_else(|| {
+            QueryError::bad(
+                "`geography` (lsoa21, msoa21, ward or committee) must say what the codes are",
+            )
+        })?;
+        let g = self.geography(gname)?;
+        if !CODE_GEOGRAPHIES.contains(&g) {
+            return Err(QueryError::bad(format!(
+                "custom areas are built from lsoa21, msoa21, ward or committee codes, not {g}"
+            )));
+        }
+        let set = self
+            .atlas
+            .areas(g)
+            .ok_or_else(|| QueryError::bad(format!("this atlas has no {g} areas")))?;
+        let codes = distinct(codes);
+        if codes.is_empty() {
+            return Err(QueryError::bad(
+                "the footprint is empty: give at least one code",
+            ));
+        }
+        if codes.len() > MAX_CODES {
+            return Err(QueryError::bad(format!(
+                "the footprint has {} codes, over the limit of {MAX_CODES}",
+                codes.len()
+            )));
+        }
+        let unknown: Vec<&str> = codes
+            .iter()
+            .copied()
+            .filter(|c| set.get(c).is_none())
+            .collect();
+        if !unknown.is_empty() {
+            return Err(QueryError::bad(format!(
+                "unknown {g} code(s) in this atlas: {}",
+                unknown.join(", ")
+            )));
+        }
+        let lsoa_set = self
+            .atlas
+            .areas(Geography::Lsoa21)
+            .ok_or_else(|| QueryError::not_found("this atlas has no LSOA 2021 areas"))?;
+        let mut idx: Vec<usize> = if g == Geography::Lsoa21 {
+            codes.iter().filter_map(|c| lsoa_set.index_of(c)).collect()
+        } else {
+            codes
+                .iter()
+                .flat_map(|c| self.atlas.children(g, c, Geography::Lsoa21))
+                .filter_map(|c| lsoa_set.index_of(c))
+                .collect()
+        };
+        idx.sort_unstable();
+        idx.dedup();
+        if matches!(g, Geography::Ward | Geography::Committee) {
+            notes.push("Wards (and the community committees made of them) are made of the LSOAs assigned to them best-fit by the ONS lookup; LSOAs do not nest in wards exactly.".to_owned());
+        }
+        let members = codes
+            .iter()
+            .filter_map(|c| set.get(c).map(|a| AreaRef::of(g, a)))
+            .collect();
+        Ok((
+            idx.into_iter().map(|i| (i, 1.0)).collect(),
+            members,
+            format!("{} {g} area(s)", codes.len()),
+            None,
+        ))
+    }
+
+    /// A footprint drawn or uploaded as a polygon (WGS84 or BNG).
+    fn footprint_of_polygon(
+        &self,
+        geom: &serde_json::Value,
+        notes: &mut Vec<String>,
+    ) -> Result<Built, QueryError> {
+        let body = serde_json::to_vec(geom).map_err(|e| QueryError::bad(e.to_string()))?;
+        let site = parse_site(&body, None)?;
+        notes.extend(site.notes.iter().cloned());
+        let (shares, _) = self.lsoa_shares(&site.bng);
+        if shares.is_empty() && !self.overlaps_atlas(&site.bng) {
+            return Err(QueryError::bad("the polygon does not overlap the atlas"));
+        }
+        notes.push(if self.has_resident_points() {
+            "Residents are placed where they live: Output Area populations on residential land (docs/residents.md); each LSOA's share is the share of its residents inside the polygon.".to_owned()
+        } else {
+            "Residents are apportioned by the share of each LSOA's area inside the polygon.".to_owned()
+        });
+        let wgs84 = geojson::Geometry::from(&crate::site::to_wgs84(&site.bng));
+        Ok((
+            shares,
+            Vec::new(),
+            format!("a polygon ({})", site.crs_how),
+            Some(wgs84),
+        ))
     }
 
     /// LSOA 2021 indicators aggregated over shares: counts summed, the rest resident-weighted.
@@ -252,5 +311,15 @@ pub(crate) fn share_rows(
             let pop = pop_col.and_then(|c| table.value_at(r, c)).unwrap_or(0.0);
             Some((r, share, pop * share))
         })
+        .collect()
+}
+
+/// The codes in their first order, each once, trimmed.
+fn distinct(codes: &[String]) -> Vec<&str> {
+    let mut seen = std::collections::HashSet::new();
+    codes
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty() && seen.insert(*c))
         .collect()
 }

@@ -18,13 +18,14 @@ mod search;
 pub mod site;
 mod stats;
 mod trends;
+pub mod where_live;
 
 use std::collections::BTreeMap;
 
 use equimap_atlas::{Atlas, Geography};
 use serde::Serialize;
 
-pub use custom::{CustomArea, CustomAreaSpec};
+pub use custom::{CODE_GEOGRAPHIES, CustomArea, CustomAreaSpec, MAX_CODES};
 pub use error::QueryError;
 pub use footprint::{Footprint, FootprintWard};
 pub use index::AreaIndex;

@@ -7,8 +7,8 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use equimap_query::Query;
 use equimap_query::csv_out::{number, text, write};
-use equimap_query::{CustomAreaSpec, Query};
 use serde_json::{Value, json};
 
 use crate::params::{Params, PathParams};
@@ -65,7 +65,7 @@ fn to_json<T: serde::Serialize>(what: &str, v: &T) -> Result<Value, ApiError> {
         .map_err(|e| ApiError::Internal(format!("could not serialise {what}: {e}")))
 }
 
-fn format_of(p: &Params, allowed: &[&str]) -> Result<String, ApiError> {
+pub(crate) fn format_of(p: &Params, allowed: &[&str]) -> Result<String, ApiError> {
     let f = p.opt("format").unwrap_or("json").to_ascii_lowercase();
     if allowed.contains(&f.as_str()) {
         Ok(f)
@@ -306,19 +306,6 @@ pub async fn site(State(s): State<Arc<AppState>>, p: Params, body: Body) -> ApiR
         "geojson" => geojson_response(&crate::export::site_geojson(&s.query, &report)),
         _ => Json(report).into_response(),
     })
-}
-
-/// `POST /api/custom-area`
-pub async fn custom_area(State(s): State<Arc<AppState>>, body: Body) -> ApiResult {
-    let bytes = read_body(body).await?;
-    let spec: CustomAreaSpec = serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::BadRequest(format!("malformed custom area: {e}")))?;
-    let state = s.clone();
-    let out = s
-        .limits
-        .run(move || state.query.custom_area(&spec))
-        .await??;
-    Ok(Json(out).into_response())
 }
 
 /// `GET /api/custom-areas`: the areas loaded with `--areas`.

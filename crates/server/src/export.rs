@@ -3,7 +3,7 @@
 use equimap_atlas::Geography;
 use equimap_query::csv_out::{number, text, write};
 use equimap_query::site::{SiteReport, Zone, outcome_words};
-use equimap_query::{Profile, Query};
+use equimap_query::{IndicatorValue, Profile, Query};
 use serde_json::{Value, json};
 
 /// The report in long form: one row per zone and measure, then the LSOAs touched, then the
@@ -319,6 +319,21 @@ fn outcome_json(i: &equimap_query::IndicatorValue) -> Value {
 
 /// An area profile in long form: one row per indicator.
 pub fn profile_rows(g: Geography, profile: &Profile) -> Vec<Vec<String>> {
+    indicator_table_rows(
+        g.id(),
+        &profile.area.code,
+        &profile.area.name,
+        &profile.indicators,
+    )
+}
+
+/// Indicators of one area (or footprint) in long form: one row per indicator.
+pub fn indicator_table_rows(
+    geography: &str,
+    code: &str,
+    name: &str,
+    indicators: &[IndicatorValue],
+) -> Vec<Vec<String>> {
     let mut rows = vec![header(&[
         "geography",
         "code",
@@ -343,14 +358,14 @@ pub fn profile_rows(g: Geography, profile: &Profile) -> Vec<Vec<String>> {
         "compared_with_england",
         "source",
     ])];
-    for i in &profile.indicators {
+    for i in indicators {
         let (rank, of) = i.local_rank.map_or((String::new(), String::new()), |r| {
             (r.rank.to_string(), r.of.to_string())
         });
         rows.push(vec![
-            g.id().to_owned(),
-            text(&profile.area.code),
-            text(&profile.area.name),
+            geography.to_owned(),
+            text(code),
+            text(name),
             i.id.clone(),
             text(&i.label),
             number(i.value, i.decimals),

@@ -8,6 +8,7 @@
 mod api;
 mod error;
 pub mod export;
+mod footprints;
 mod limits;
 pub mod negotiate;
 pub mod openapi;
@@ -152,8 +153,14 @@ pub static ROUTES: &[Route] = &[
     route(
         "POST",
         "/api/custom-area",
-        || post(api::custom_area),
-        openapi::custom_area,
+        || post(footprints::custom_area),
+        footprints::doc_custom_area,
+    ),
+    route(
+        "GET",
+        "/api/where",
+        || get(footprints::where_live),
+        footprints::doc_where,
     ),
     route(
         "GET",

@@ -287,21 +287,6 @@ pub fn site() -> Value {
     })
 }
 
-/// `POST /api/custom-area`
-pub fn custom_area() -> Value {
-    json!({
-        "summary": "A profile of a custom area defined by LSOA, MSOA or ward codes, or by a polygon",
-        "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["name"], "properties": {
-            "name": { "type": "string" }, "description": { "type": "string" }, "geography": { "type": "string", "enum": ["lsoa21", "msoa21", "ward"] },
-            "codes": { "type": "array", "items": { "type": "string" } }, "geometry": { "type": "object" } } } } } },
-        "responses": {
-            "200": json_ok("Custom area profile", &object(&["name", "figures", "indicators"])),
-            "400": { "description": "A JSON error naming the problem", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-            "404": { "description": "A JSON error naming the problem", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
-        }
-    })
-}
-
 /// `GET /api/custom-areas`
 pub fn custom_areas() -> Value {
     op(

@@ -45,3 +45,25 @@ pub async fn get(
             .to_vec(),
     )
 }
+
+/// Send a POST with a body; status, headers and body bytes.
+pub async fn post(
+    state: Arc<AppState>,
+    uri: &str,
+    body: impl Into<Body>,
+) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let req = Request::post(uri)
+        .header("content-type", "application/json")
+        .body(body.into())
+        .expect("request");
+    let res = router(state).oneshot(req).await.expect("response");
+    let (parts, body) = res.into_parts();
+    (
+        parts.status,
+        parts.headers,
+        axum::body::to_bytes(body, 1 << 26)
+            .await
+            .expect("body")
+            .to_vec(),
+    )
+}
