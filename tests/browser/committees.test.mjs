@@ -2,40 +2,16 @@
 // the ten committees, the table view lists them with intervals and comparisons, a committee's
 // profile lists its wards (and says when they were assigned by elimination), and the URL keeps it.
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, shotPath, startStack, waitForMap, waitIdle, watchedPage } from './harness.mjs';
-import { getJSON, runAxe } from './pagehelpers.mjs';
+import { shotPath, waitIdle } from './harness.mjs';
+import { getJSON } from './pagehelpers.mjs';
+import { assertAccessible, assertClean, useStack } from './suite.mjs';
 
-let stack;
-let browser;
-const pages = [];
-
-async function open(path = '/') {
-  const w = await watchedPage(browser.context, stack.base);
-  pages.push(w);
-  await w.page.goto(stack.base + path);
-  await waitForMap(w.page);
-  return w;
-}
-
-function assertClean(w, label) {
-  assert.deepEqual(w.problems.console, [], `${label}: console errors`);
-  assert.deepEqual(w.problems.pageErrors, [], `${label}: page errors`);
-  assert.deepEqual(w.problems.failed, [], `${label}: failed requests`);
-}
 
 describe('community committees', { timeout: 600000 }, () => {
-  before(async () => {
-    stack = await startStack();
-    browser = await launch();
-  });
-
-  after(async () => {
-    for (const w of pages) await w.page.close().catch(() => {});
-    await browser?.close();
-    await stack?.stop();
-  });
+  const t = useStack();
+  const open = (path) => t.open(path);
 
   it('draws the ten committees from the Show by switch and lists them in the table view', async () => {
     const w = await open('/');
@@ -56,7 +32,7 @@ describe('community committees', { timeout: 600000 }, () => {
     await page.screenshot({ path: shotPath('30-committees-map') });
     await page.click('#btn-table');
     await page.waitForSelector('.table-view table.areas tbody tr .sig');
-    const rank = await getJSON(stack.apiBase, '/api/rank?indicator=fuel_poverty_share&geography=committee');
+    const rank = await getJSON(t.stack.apiBase, '/api/rank?indicator=fuel_poverty_share&geography=committee');
     assert.equal(rank.rows.length, 10);
     assert.equal(await page.locator('.table-view table.areas tbody tr').count(), 10);
     const first = await page.locator('.table-view table.areas tbody tr').first().locator('td').allInnerTexts();
@@ -69,7 +45,7 @@ describe('community committees', { timeout: 600000 }, () => {
   it('opens a committee profile with its wards, the elimination note, and keeps it in the URL', async () => {
     const w = await open('/#layer=fuel_poverty_share&geo=committee');
     const { page } = w;
-    const api = await getJSON(stack.apiBase, '/api/areas/committee/cc-inner-north-west');
+    const api = await getJSON(t.stack.apiBase, '/api/areas/committee/cc-inner-north-west');
     await page.fill('#search-input', 'Inner North West');
     await page.waitForSelector('#search-list li');
     await page.locator('#search-list li', { hasText: 'Inner North West Community Committee' }).first().click();
@@ -82,8 +58,7 @@ describe('community committees', { timeout: 600000 }, () => {
     // The residents shown are the API's, which the server tests check against the wards' sum.
     const pop = api.indicators.find((i) => i.id === 'population').value;
     assert.match(await page.locator('.profile').innerText(), new RegExp(pop.toLocaleString('en-GB')));
-    const serious = (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(serious, [], 'no serious axe-core violations');
+    await assertAccessible(page, 'committee profile');
     await page.screenshot({ path: shotPath('31-committee-profile') });
     await page.waitForTimeout(300);
     const url = page.url();

@@ -143,6 +143,16 @@ describe('footprints built on the map, and where I live', { timeout: 900000 }, (
     assert.match(await page.locator('[data-fp="status"]').innerText(), /holds no Polygon or MultiPolygon/);
     assert.equal(await page.locator('[data-fp="status"]').getAttribute('role'), 'alert');
     await assertAccessible(page, 'footprint errors');
+    // A polygon file gives the footprint of the residents inside it, outlined on the map.
+    const ring = [[-1.57, 53.8], [-1.55, 53.8], [-1.55, 53.81], [-1.57, 53.81], [-1.57, 53.8]];
+    const polygon = { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } };
+    await page.setInputFiles('#fp-file', { name: 'zone.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(polygon)) });
+    await page.waitForSelector('[data-fp="residents"]');
+    const byPolygon = await footprint(t.stack.base, { name: 'My footprint', geometry: polygon.geometry });
+    assert.ok(shownMatches(await residents(page), byPolygon.figures.residents));
+    assert.match(await page.locator('.footprint-profile .kicker').innerText(), /a polygon/);
+    const outline = await page.evaluate(async () => (await window.__equimap.map.getSource('selection').getData())?.geometry?.type);
+    assert.equal(outline, 'MultiPolygon');
     assert.deepEqual(unexpected(w), [], 'console errors other than the expected 400');
     // A damaged shared link opens the map with a message.
     const w2 = await t.open('/#layer=imd2025_decile&geo=lsoa21&panel=footprint&fp=%7B%22name%22%3A%22cut');

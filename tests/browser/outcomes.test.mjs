@@ -3,34 +3,14 @@
 // Healthier Leeds list with its held and missing measures.
 //   cd tests/browser && npm ci && node --test --test-concurrency=1 outcomes.test.mjs
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, shotPath, startStack, waitForMap, waitIdle, watchedPage } from './harness.mjs';
-import { getJSON, runAxe, shownMatches } from './pagehelpers.mjs';
+import { shotPath, waitIdle } from './harness.mjs';
+import { getJSON, shownMatches } from './pagehelpers.mjs';
+import { assertAccessible, assertClean, useStack } from './suite.mjs';
 
-let stack;
-let browser;
-const pages = [];
 
-async function open(path = '/') {
-  const w = await watchedPage(browser.context, stack.base);
-  pages.push(w);
-  await w.page.goto(stack.base + path);
-  await waitForMap(w.page);
-  return w;
-}
 
-async function assertAccessible(page, label) {
-  const serious = (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(serious, [], `${label}: serious or critical axe-core violations`);
-}
-
-function assertClean(w, label) {
-  assert.deepEqual(w.problems.console, [], `${label}: console errors`);
-  assert.deepEqual(w.problems.pageErrors, [], `${label}: page errors`);
-  assert.deepEqual(w.problems.foreign, [], `${label}: requests to other hosts`);
-  assert.deepEqual(w.problems.failed, [], `${label}: failed requests`);
-}
 
 /** The text of one cell of a trend table: the row of `period`, the column headed `heading`. */
 async function cell(page, indicator, period, heading) {
@@ -46,22 +26,14 @@ async function cell(page, indicator, period, heading) {
 }
 
 describe('health outcomes in the web map', { timeout: 600000 }, () => {
-  before(async () => {
-    stack = await startStack();
-    browser = await launch();
-  });
-
-  after(async () => {
-    for (const w of pages) await w.page.close().catch(() => {});
-    await browser?.close();
-    await stack?.stop();
-  });
+  const t = useStack();
+  const open = (path) => t.open(path);
 
   it('shows Leeds life expectancy, its inequality and preventable mortality against England, as charts and tables', async () => {
     const w = await open('/#area=district/E08000035&panel=profile');
     const { page } = w;
     await page.waitForSelector('figure.trend[data-indicator="le_birth"] svg.trend');
-    const api = await getJSON(stack.apiBase, '/api/trends?district=E08000035');
+    const api = await getJSON(t.stack.apiBase, '/api/trends?district=E08000035');
     assert.equal(api.name, 'Leeds');
     // What a person reads, checked against the published figures (PROVENANCE: Leeds 2020-22 male
     // 78.0, female 82.2; slope index 2022-24 male 12.8 years, female 10.3) and against the API.
@@ -106,7 +78,7 @@ describe('health outcomes in the web map', { timeout: 600000 }, () => {
     const cls = await page.evaluate(() => window.__equimap.classes);
     assert.deepEqual(cls.colours, ['#b35806', '#f1a340', '#fee0b6', '#f7f7f7', '#d8daeb', '#998ec3', '#542788']);
     // the legend's counts are the API's values, class by class
-    const rank = await getJSON(stack.apiBase, '/api/rank?indicator=imd_decile_change&geography=lsoa21');
+    const rank = await getJSON(t.stack.apiBase, '/api/rank?indicator=imd_decile_change&geography=lsoa21');
     const vals = rank.rows.map((r) => r.value);
     const expect = [vals.filter((v) => v <= -3).length, ...[-2, -1, 0, 1, 2].map((k) => vals.filter((v) => v === k).length), vals.filter((v) => v >= 3).length];
     assert.deepEqual(cls.counts, expect);
@@ -120,7 +92,7 @@ describe('health outcomes in the web map', { timeout: 600000 }, () => {
 
     // The LSOA made by merging two 2011 LSOAs: its profile says where it moved, as an estimate.
     const code = 'E01035054';
-    const p = await getJSON(stack.apiBase, `/api/areas/lsoa21/${code}`);
+    const p = await getJSON(t.stack.apiBase, `/api/areas/lsoa21/${code}`);
     const d19 = p.indicators.find((i) => i.id === 'imd2019_decile_lsoa21').value;
     const d25 = p.indicators.find((i) => i.id === 'imd2025_decile').value;
     assert.equal(d25, 9); // IoD2025 File 7
@@ -141,7 +113,7 @@ describe('health outcomes in the web map', { timeout: 600000 }, () => {
     const { page } = w;
     await page.getByRole('button', { name: 'Fairer, Healthier Leeds' }).click();
     await page.waitForSelector('.marmot-list');
-    const api = await getJSON(stack.apiBase, '/api/marmot');
+    const api = await getJSON(t.stack.apiBase, '/api/marmot');
     assert.equal(await page.locator('.marmot-measure').count(), 15);
     for (const m of api.measures) {
       const item = page.locator(`.marmot-measure[data-number="${m.number}"]`);

@@ -2,40 +2,16 @@
 // its legend, a PCN found by search with its practices listed and outlined, a practice profile
 // with prevalence and comparisons, and the view restored from the URL.
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, shotPath, startStack, waitForMap, waitIdle, watchedPage } from './harness.mjs';
+import { shotPath, waitIdle } from './harness.mjs';
 import { getJSON } from './pagehelpers.mjs';
+import { assertClean, useStack } from './suite.mjs';
 
-let stack;
-let browser;
-const pages = [];
-
-async function open(path = '/') {
-  const w = await watchedPage(browser.context, stack.base);
-  pages.push(w);
-  await w.page.goto(stack.base + path);
-  await waitForMap(w.page);
-  return w;
-}
-
-function assertClean(w, label) {
-  assert.deepEqual(w.problems.console, [], `${label}: console errors`);
-  assert.deepEqual(w.problems.pageErrors, [], `${label}: page errors`);
-  assert.deepEqual(w.problems.failed, [], `${label}: failed requests`);
-}
 
 describe('GP practices and PCNs', { timeout: 600000 }, () => {
-  before(async () => {
-    stack = await startStack();
-    browser = await launch();
-  });
-
-  after(async () => {
-    for (const w of pages) await w.page.close().catch(() => {});
-    await browser?.close();
-    await stack?.stop();
-  });
+  const t = useStack();
+  const open = (path) => t.open(path);
 
   it('shows practices coloured by a condition, with a legend that carries the caveat', async () => {
     const w = await open('/');
@@ -60,7 +36,7 @@ describe('GP practices and PCNs', { timeout: 600000 }, () => {
   it('finds a PCN by name, lists and outlines its practices, says why it has no boundary', async () => {
     const w = await open('/');
     const { page } = w;
-    const pcn = await getJSON(stack.apiBase, '/api/pcns/U11864');
+    const pcn = await getJSON(t.stack.apiBase, '/api/pcns/U11864');
     await page.fill('#search-input', 'Woodsley PCN');
     await page.waitForSelector('#search-list li');
     await page.keyboard.press('Enter');
@@ -92,10 +68,35 @@ describe('GP practices and PCNs', { timeout: 600000 }, () => {
     await page.waitForTimeout(300);
     const url = page.url();
     assert.match(url, /gp=practice\/B86086/);
-    const w2 = await open(url.slice(stack.base.length));
+    const w2 = await open(url.slice(t.stack.base.length));
     await w2.page.waitForFunction(() => document.querySelector('#panel-title')?.innerText === 'LAUREL BANK SURGERY');
     assertClean(w, 'PCN and practice');
     assertClean(w2, 'practice from URL');
+  });
+
+  it('lists the nearest practices in the site report with their prevalence, interval and England badge', async () => {
+    const w = await open('/');
+    const { page } = w;
+    await page.click('#btn-site');
+    await page.waitForSelector('#site-file');
+    // A small square around Laurel Bank Surgery (B86086, from the practices file).
+    const [lon, lat, d] = [-1.58733, 53.81695, 0.001];
+    const site = { type: 'Polygon', coordinates: [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]] };
+    await page.setInputFiles('#site-file', { name: 'laurel-bank.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(site)) });
+    await page.waitForSelector('table caption >> text=Nearest GP practices');
+    const table = page.locator('.table-wrap[aria-label="Nearest GP practices"] table');
+    assert.match(await table.locator('thead').innerText(), /Depression: recorded prevalence, 95% CI, vs England/);
+    const first = await table.locator('tbody tr').first().innerText();
+    const api = await getJSON(t.stack.apiBase, '/api/practices/B86086');
+    const dep = api.prevalence.find((p) => p.condition === 'DEP');
+    assert.match(first, /LAUREL BANK SURGERY/);
+    assert.match(first, new RegExp(api.pcn.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    // 872 of 6,636 = 13.14% (12.35-13.97), as the server test checks.
+    assert.equal(dep.register, 872);
+    assert.match(first, /13\.1%/);
+    assert.match(first, /12\.3–14\.0%/);
+    assert.match(first, /significantly lower than England/);
+    assertClean(w, 'site report practices');
   });
 
   it('says so for a practice code that is not in the atlas', async () => {
