@@ -27,9 +27,23 @@ fn state() -> Arc<AppState> {
                 codes: Some(codes.iter().map(|c| (*c).to_owned()).collect()),
                 geometry: None,
             };
+            // Two small squares: one around LS6 1AN (-1.56074, 53.80781), one 2 km east of it.
+            let square = |id: &str, lon: f64, lat: f64| CustomAreaSpec {
+                id: Some(id.to_owned()),
+                name: format!("Test square {id}"),
+                description: None,
+                geography: None,
+                codes: None,
+                geometry: Some(json!({"type": "Polygon", "coordinates": [[
+                    [lon - 0.002, lat - 0.002], [lon + 0.002, lat - 0.002],
+                    [lon + 0.002, lat + 0.002], [lon - 0.002, lat + 0.002],
+                    [lon - 0.002, lat - 0.002]]]})),
+            };
             for sp in [
                 spec("woodhouse", &["E05011403", "E05011413"]),
                 spec("inner-west", &["E05011385", "E05011387", "E05012648"]),
+                square("around-ls6-1an", -1.56074, 53.80781),
+                square("east-of-ls6-1an", -1.53074, 53.80781),
             ] {
                 let a = s.query.custom_area(&sp).expect("custom area");
                 s.custom_areas.push(a);
@@ -319,14 +333,14 @@ async fn where_i_live_lists_every_footprint_of_a_postcode() {
         indicator(&profile, "bad_health_share")["vs_england"]["words"]
     );
     assert_eq!(w["areas"][3]["area"]["code"], "cc-inner-north-west");
-    // Custom footprints: the one holding its ward, not the other.
+    // Custom footprints: the one holding its ward and the square around it, not the others.
     let custom: Vec<&str> = w["custom_areas"]
         .as_array()
         .expect("custom")
         .iter()
         .filter_map(|c| c["id"].as_str())
         .collect();
-    assert_eq!(custom, ["woodhouse"]);
+    assert_eq!(custom, ["woodhouse", "around-ls6-1an"]);
     // The nearest practices are those of /api/services, with their PCN.
     let (_, near) = get("/api/services?near=-1.56074,53.80781&limit=3").await;
     let mine: Vec<&Value> = w["nearest_gp_practices"]
