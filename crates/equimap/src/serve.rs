@@ -85,7 +85,9 @@ impl ServeArgs {
     }
 }
 
-/// Everything needed to build the server's state, at start and on every reload.
+/// Everything needed to build the server's state, at start and on every reload. Tile sets are
+/// named here and built on first use, so readiness waits for the atlas and the query indexes
+/// only.
 struct Loader {
     args: ServeArgs,
     ops: Arc<Ops>,
@@ -98,7 +100,9 @@ impl Loader {
         let query = self.load_query()?;
         let custom_areas = self.load_custom_areas(&query)?;
         let archives = self.load_archives()?;
-        let tiles = Some(self.tile_service(&query, &archives)?);
+        let tiles = self.tile_service(&query, &archives)?;
+        prepare_served_sets(&tiles)?;
+        let tiles = Some(tiles);
         let web = self.load_web()?;
         Ok(AppState {
             custom_areas,
@@ -116,16 +120,7 @@ impl Loader {
         let dir = &self.args.atlas;
         let atlas = equimap_atlas::Atlas::load(dir)?;
         tracing::info!(district = %atlas.manifest.district_name, version = %atlas.manifest.version, "atlas loaded from {}", dir.display());
-        let query = equimap_query::Query::new(atlas)?;
-        let outside = query.unprojected_lsoas();
-        if !outside.is_empty() {
-            tracing::warn!(
-                "{} LSOA(s) lie outside the OSTN15 grid and are left out of site reports: {}",
-                outside.len(),
-                outside.join(", ")
-            );
-        }
-        Ok(query)
+        Ok(equimap_query::Query::new(atlas)?)
     }
 
     fn load_custom_areas(
@@ -195,12 +190,8 @@ impl Loader {
                 reader: Box::new(reader),
             }
         } else {
-            let started = Instant::now();
-            let t = equimap_tiles::atlas::AtlasTiles::from_atlas(&query.atlas, self.args.max_zoom)?;
-            tracing::info!(
-                "tile layers built in {:.2} s",
-                started.elapsed().as_secs_f64()
-            );
+            // Each set is built on its first request (off the async threads), not here.
+            let t = equimap_tiles::atlas::AtlasTiles::lazy(query.atlas.clone(), self.args.max_zoom);
             TileSource::Atlas(Box::new(t))
         };
         Ok(TileService::new(source, config))
@@ -222,6 +213,31 @@ impl Loader {
     }
 }
 
+/// The state in service, so that a reload can see which tile sets it has built.
+static SERVING: std::sync::Mutex<std::sync::Weak<AppState>> =
+    std::sync::Mutex::new(std::sync::Weak::new());
+
+/// On a reload, builds in the new state the tile sets the state in service has built, before
+/// the new one is swapped in: the sets clients are using keep answering at once, and only the
+/// sets nobody has asked for wait for their first request. Nothing to do at the first start.
+fn prepare_served_sets(tiles: &TileService) -> anyhow::Result<()> {
+    let serving = SERVING
+        .lock()
+        .map_or_else(|p| p.into_inner().upgrade(), |w| w.upgrade());
+    let Some(old) = serving.as_ref().and_then(|s| s.tiles.as_ref()) else {
+        return Ok(());
+    };
+    for (name, _) in old.built() {
+        let started = Instant::now();
+        tiles.prepare(&name).map_err(|e| anyhow::anyhow!("{e}"))?;
+        tracing::info!(
+            "tile set {name} built for the new atlas in {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
 /// An archive's name in URLs: its file stem.
 fn archive_name(path: &Path) -> String {
     path.file_stem()
@@ -234,9 +250,13 @@ fn init_tracing() {
     tracing_subscriber::fmt().with_env_filter(filter).init();
 }
 
-/// The router over a freshly built state, with the gradients computed in the background: the
-/// server is ready at once, and a gradient asked for before its turn computes itself.
+/// The router over a freshly built state, with the gradients computed and the LSOAs projected
+/// to BNG for site reports in the background: the server is ready at once, and a gradient or
+/// site report asked for before its turn computes what it needs itself.
 pub fn serving(state: Arc<AppState>) -> axum::Router {
+    if let Ok(mut serving) = SERVING.lock() {
+        *serving = Arc::downgrade(&state);
+    }
     let warm = state.clone();
     std::thread::spawn(move || {
         let started = Instant::now();
@@ -245,6 +265,14 @@ pub fn serving(state: Arc<AppState>) -> axum::Router {
             "{n} gradients computed in {:.2} s",
             started.elapsed().as_secs_f64()
         );
+        let outside = warm.query.unprojected_lsoas();
+        if !outside.is_empty() {
+            tracing::warn!(
+                "{} LSOA(s) lie outside the OSTN15 grid and are left out of site reports: {}",
+                outside.len(),
+                outside.join(", ")
+            );
+        }
     });
     equimap_server::router(state)
 }

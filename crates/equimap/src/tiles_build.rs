@@ -30,7 +30,7 @@ pub fn run(atlas_dir: &Path, out: &Path, min_zoom: u8, max_zoom: u8) -> anyhow::
         max_zoom,
         bounds: b,
         center: (f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3]), 10),
-        metadata: tiles.archive_metadata(&name),
+        metadata: tiles.archive_metadata(&name)?,
         ..WriterOptions::default()
     });
     let opts = TileOptions::default();

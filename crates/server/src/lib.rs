@@ -108,7 +108,7 @@ const fn route(
 pub static ROUTES: &[Route] = &[
     // The server binds only after the atlas has loaded, so live means ready.
     route("GET", "/healthz", || get(healthz), openapi::healthz),
-    route("GET", "/readyz", || get(healthz), openapi::readyz),
+    route("GET", "/readyz", || get(readyz), openapi::readyz),
     route("GET", "/metrics", || get(ops::metrics), openapi::metrics),
     route(
         "GET",
@@ -330,6 +330,26 @@ async fn healthz(State(s): State<Arc<AppState>>) -> Json<Value> {
     Json(json!({
         "status": "ok",
         "atlas": { "district": m.district, "name": m.district_name, "version": m.version }
+    }))
+}
+
+/// Ready: the atlas is loaded and checked and its query indexes are built (the server binds only
+/// then). Tile sets are built on first use, so `tiles` lists those built so far.
+async fn readyz(State(s): State<Arc<AppState>>) -> Json<Value> {
+    let m = &s.query.atlas.manifest;
+    let tiles = s.tiles.as_ref().map(|t| {
+        let built: Vec<&str> = t
+            .names()
+            .iter()
+            .filter(|n| t.is_built(n))
+            .map(String::as_str)
+            .collect();
+        json!({ "sets": t.names().len(), "built": built })
+    });
+    Json(json!({
+        "status": "ok",
+        "atlas": { "district": m.district, "name": m.district_name, "version": m.version },
+        "tiles": tiles,
     }))
 }
 

@@ -91,7 +91,7 @@ pub fn healthz() -> Value {
 /// `GET /readyz`
 pub fn readyz() -> Value {
     op(
-        "Readiness: the atlas is loaded (the server binds only after loading it)",
+        "Readiness: the atlas is loaded and checked and its query indexes built (the server binds only after that); tile sets are built on first use, and `tiles.built` lists those built so far",
         &[],
         json_ok("Ready", &object(&["status", "atlas"])),
         &[],

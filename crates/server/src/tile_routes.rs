@@ -26,6 +26,18 @@ fn number(what: &str, s: &str) -> Result<u32, ApiError> {
         .map_err(|_| ApiError::BadRequest(format!("tile {what} {s:?} is not a whole number")))
 }
 
+/// Builds a tile set not yet built on a blocking thread (seconds for England's LSOAs), so the
+/// async threads keep answering; requests for the same set wait for the one build.
+async fn prepare(s: &Arc<AppState>, name: &str) -> Result<(), ApiError> {
+    if service(s)?.is_built(name) {
+        return Ok(());
+    }
+    let (s, name) = (s.clone(), name.to_owned());
+    tokio::task::spawn_blocking(move || service(&s)?.prepare(&name))
+        .await
+        .map_err(|e| ApiError::Internal(format!("building a tile set failed: {e}")))?
+}
+
 /// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`
 pub async fn tile(
     State(s): State<Arc<AppState>>,
@@ -49,6 +61,7 @@ pub async fn tile(
         )));
     }
     let z = svc.check(z, x, y)?;
+    prepare(&s, &layer).await?;
     let tile = svc
         .tile(&layer, z, x, y)?
         .ok_or_else(|| ApiError::NotFound(format!("unknown tile layer {layer:?}")))?;
@@ -131,6 +144,7 @@ pub async fn tilejson(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("http");
     let base = format!("{proto}://{host}");
+    prepare(&s, name).await?;
     let doc = svc.tilejson(name, &base)?.ok_or_else(|| {
         ApiError::NotFound(format!(
             "unknown tile layer {name:?}; layers: {}",

@@ -159,6 +159,39 @@ impl TileService {
         &self.names
     }
 
+    /// Whether tiles of this set can be made without first building the set (always true for
+    /// an archive, and for an unknown name).
+    pub fn is_built(&self, name: &str) -> bool {
+        match &self.source {
+            TileSource::Atlas(t) => t.is_built(name),
+            TileSource::Archive { .. } => true,
+        }
+    }
+
+    /// Build a set now if need be: slow (seconds for England's LSOAs), so call it on a
+    /// blocking thread when [`TileService::is_built`] says no.
+    pub fn prepare(&self, name: &str) -> Result<(), ApiError> {
+        match &self.source {
+            TileSource::Atlas(t) => t
+                .prepare(name)
+                .map(|_| ())
+                .map_err(|e| ApiError::Internal(format!("tile set {name}: {e}"))),
+            TileSource::Archive { .. } => Ok(()),
+        }
+    }
+
+    /// The sets built so far with the bytes each holds in memory (an archive has none).
+    pub fn built(&self) -> Vec<(String, usize)> {
+        match &self.source {
+            TileSource::Atlas(t) => t
+                .built()
+                .into_iter()
+                .map(|(n, b)| (n.to_owned(), b))
+                .collect(),
+            TileSource::Archive { .. } => Vec::new(),
+        }
+    }
+
     /// The `Cache-Control` header of tile responses.
     pub fn cache_control(&self) -> &HeaderValue {
         &self.cache_control
@@ -269,15 +302,18 @@ impl TileService {
     pub fn tilejson(&self, name: &str, base: &str) -> Result<Option<Value>, ApiError> {
         let url = format!("{base}/tiles/{name}/{{z}}/{{x}}/{{y}}.mvt");
         match &self.source {
-            TileSource::Atlas(t) => Ok(t.tilejson(name, &url).map(|mut v| {
-                v["minzoom"] = v["minzoom"]
-                    .as_u64()
-                    .unwrap_or(0)
-                    .max(u64::from(self.config.min_zoom))
-                    .into();
-                v["maxzoom"] = u64::from(self.config.max_zoom.min(t.max_zoom)).into();
-                v
-            })),
+            TileSource::Atlas(t) => Ok(t
+                .tilejson(name, &url)
+                .map_err(|e| ApiError::Internal(format!("tile set {name}: {e}")))?
+                .map(|mut v| {
+                    v["minzoom"] = v["minzoom"]
+                        .as_u64()
+                        .unwrap_or(0)
+                        .max(u64::from(self.config.min_zoom))
+                        .into();
+                    v["maxzoom"] = u64::from(self.config.max_zoom.min(t.max_zoom)).into();
+                    v
+                })),
             TileSource::Archive { name: n, reader } if n == name => {
                 let h = reader.header();
                 let meta = reader.metadata().map_err(|e| {

@@ -17,7 +17,8 @@ fn state() -> Arc<AppState> {
     static S: OnceLock<Arc<AppState>> = OnceLock::new();
     S.get_or_init(|| {
         let query = common::query();
-        let tiles = equimap_tiles::atlas::AtlasTiles::from_atlas(&query.atlas, 16).expect("tiles");
+        // As `serve` makes it: each set built on its first request.
+        let tiles = equimap_tiles::atlas::AtlasTiles::lazy(query.atlas.clone(), 16);
         let tiles = Some(TileService::new(
             TileSource::Atlas(Box::new(tiles)),
             TileConfig::default(),
@@ -298,5 +299,44 @@ async fn tile_sets_are_listed_and_proxies_are_honoured() {
     assert_eq!(
         v["tiles"][0],
         "https://map.example.org/tiles/ward/{z}/{x}/{y}.mvt"
+    );
+}
+
+/// `/readyz` answers before any tile set is built and lists those built so far; a tile request
+/// builds its own set only.
+#[tokio::test]
+async fn tile_sets_are_built_on_first_request() {
+    let query = common::query();
+    let tiles = equimap_tiles::atlas::AtlasTiles::lazy(query.atlas.clone(), 16);
+    let state = Arc::new(AppState {
+        tiles: Some(TileService::new(
+            TileSource::Atlas(Box::new(tiles)),
+            TileConfig::default(),
+        )),
+        ..AppState::new(query)
+    });
+    let ready = || async {
+        let (status, _, body) = common::get(state.clone(), "/readyz", &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        serde_json::from_slice::<serde_json::Value>(&body).expect("json")
+    };
+    let before = ready().await;
+    assert_eq!(before["tiles"]["built"], serde_json::json!([]));
+    assert!(before["tiles"]["sets"].as_u64().expect("sets") >= 6);
+
+    let (x, y) = tile_of(-1.547_54, 53.801_98, 12);
+    let (status, _, _) =
+        common::get(state.clone(), &format!("/tiles/msoa21/12/{x}/{y}.mvt"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        ready().await["tiles"]["built"],
+        serde_json::json!(["msoa21"])
+    );
+
+    let (status, _, _) = common::get(state.clone(), "/tiles/ward.json", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        ready().await["tiles"]["built"],
+        serde_json::json!(["msoa21", "ward"])
     );
 }

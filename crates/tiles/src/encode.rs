@@ -3,7 +3,7 @@
 
 use crate::clip::{ClipBox, clip_line};
 use crate::index::{FeatureRec, Kind, LayerIndex, validate_options};
-use crate::levels::{Level, PartKind, Quantizer};
+use crate::levels::{GridBox, GridPoint, Level, PartKind, PartTable, Quantizer};
 use crate::pbf::{
     CLOSE_PATH, LEN, LINE_TO, MOVE_TO, command, packed_len, varint_len, write_bytes_field,
     write_key, write_packed, write_varint, write_varint_field, zigzag32,
@@ -29,12 +29,15 @@ impl GeomWriter {
     }
 
     /// A line or ring whose points are `pts` shifted by `-offset`.
-    fn path(&mut self, pts: &[[i64; 2]], offset: [i64; 2], close: bool) {
-        let shift = |p: &[i64; 2]| [p[0] - offset[0], p[1] - offset[1]];
+    fn path<C: GridPoint>(&mut self, pts: &[C], offset: [i64; 2], close: bool) {
+        let shift = |p: C| {
+            let p = p.xy();
+            [p[0] - offset[0], p[1] - offset[1]]
+        };
         self.cmds.push(command(MOVE_TO, 1));
-        self.delta(shift(&pts[0]));
+        self.delta(shift(pts[0]));
         self.cmds.push(command(LINE_TO, pts.len() as u32 - 1));
-        for p in &pts[1..] {
+        for &p in &pts[1..] {
             self.delta(shift(p));
         }
         if close {
@@ -76,7 +79,13 @@ impl Frame {
 /// Emits the parts of one feature of `table` (global grid coordinates):
 /// lines clipped into pieces, polygons (an exterior and the holes after it)
 /// whole when inside the buffered tile, else clipped as one polygon.
-fn emit_feature(w: &mut GeomWriter, s: &mut Scratch, frame: Frame, table: &Level, f: usize) {
+fn emit_feature<C: GridPoint, B: GridBox>(
+    w: &mut GeomWriter,
+    s: &mut Scratch,
+    frame: Frame,
+    table: &PartTable<C, B>,
+    f: usize,
+) {
     let [first, last] = table.features[f];
     let parts = &table.parts[first as usize..last as usize];
     let coords = |i: usize| {
@@ -86,7 +95,7 @@ fn emit_feature(w: &mut GeomWriter, s: &mut Scratch, frame: Frame, table: &Level
     let mut i = 0;
     while i < parts.len() {
         let part = &parts[i];
-        let (outside, inside) = frame.classify(part.bbox);
+        let (outside, inside) = frame.classify(part.bbox.bounds());
         if part.kind == PartKind::Line {
             i += 1;
             if outside {
@@ -98,11 +107,10 @@ fn emit_feature(w: &mut GeomWriter, s: &mut Scratch, frame: Frame, table: &Level
                 s.shifted.resize_with(s.shifted.len().max(1), Vec::new);
                 let line = &mut s.shifted[0];
                 line.clear();
-                line.extend(
-                    coords(i - 1)
-                        .iter()
-                        .map(|p| [p[0] - frame.offset[0], p[1] - frame.offset[1]]),
-                );
+                line.extend(coords(i - 1).iter().map(|p| {
+                    let p = p.xy();
+                    [p[0] - frame.offset[0], p[1] - frame.offset[1]]
+                }));
                 clip_line(&s.shifted[0], frame.clip, &mut s.part, |piece| {
                     w.path(piece, [0, 0], false);
                 });
@@ -132,11 +140,10 @@ fn emit_feature(w: &mut GeomWriter, s: &mut Scratch, frame: Frame, table: &Level
         s.shifted.resize_with(count.max(s.shifted.len()), Vec::new);
         for (dst, k) in s.shifted.iter_mut().zip(group) {
             dst.clear();
-            dst.extend(
-                coords(k)
-                    .iter()
-                    .map(|p| [p[0] - frame.offset[0], p[1] - frame.offset[1]]),
-            );
+            dst.extend(coords(k).iter().map(|p| {
+                let p = p.xy();
+                [p[0] - frame.offset[0], p[1] - frame.offset[1]]
+            }));
         }
         let shifted = &s.shifted[..count];
         s.clipper

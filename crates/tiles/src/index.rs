@@ -8,7 +8,8 @@ use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
 
 use crate::levels::{
-    Base, Level, LevelOptions, PartKind, PathRole, Shapes, area2_f, build_base, build_levels,
+    Base, GRID_LIMIT, LevelOptions, PartKind, PathRole, Shapes, Stored, area2_f, build_base,
+    build_levels,
 };
 use crate::pbf::encode_value;
 use crate::projection::{HALF_WORLD, lonlat_to_world};
@@ -95,7 +96,7 @@ pub struct LayerIndex {
     /// Point coordinates in world units.
     pub(crate) points: Vec<[f64; 2]>,
     /// Precomputed zooms `0..=max_zoom`.
-    pub(crate) levels: Vec<Level>,
+    pub(crate) levels: Vec<Stored>,
     /// Full detail, for deeper zooms.
     pub(crate) base: Base,
     rtree: RTree<Entry>,
@@ -253,6 +254,12 @@ impl LayerIndex {
                 opts.max_zoom
             )));
         }
+        if u64::from(opts.extent) << opts.max_zoom > GRID_LIMIT {
+            return Err(TileError::InvalidOptions(format!(
+                "extent {} at max_zoom {} makes a grid wider than 2^30 units",
+                opts.extent, opts.max_zoom
+            )));
+        }
         let finite_non_negative = |v: f64| v.is_finite() && v >= 0.0;
         if ![opts.tolerance, opts.snap_tolerance, opts.dense_tolerance]
             .into_iter()
@@ -408,6 +415,23 @@ impl LayerIndex {
     /// Number of features (including any without usable geometry).
     pub fn len(&self) -> usize {
         self.features.len()
+    }
+
+    /// Bytes the index holds on the heap: its geometry at every precomputed zoom and at full
+    /// detail, features, properties and R-tree (counted as its leaves).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let strings: usize = self.keys.iter().map(String::capacity).sum::<usize>()
+            + self.values.iter().map(Vec::capacity).sum::<usize>();
+        self.levels.iter().map(Stored::heap_bytes).sum::<usize>()
+            + self.base.heap_bytes()
+            + self.features.capacity() * size_of::<FeatureRec>()
+            + self.tags.capacity() * size_of::<[u32; 2]>()
+            + self.keys.capacity() * size_of::<String>()
+            + self.values.capacity() * size_of::<Vec<u8>>()
+            + strings
+            + self.points.capacity() * size_of::<[f64; 2]>()
+            + self.rtree.size() * size_of::<Entry>()
     }
 
     /// Whether the layer has no features.

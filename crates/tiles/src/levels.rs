@@ -50,6 +50,13 @@ impl<C: Copy, B: Copy> PartTable<C, B> {
         })
     }
 
+    /// Bytes held on the heap.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.coords.capacity() * std::mem::size_of::<C>()
+            + self.parts.capacity() * std::mem::size_of::<Part<B>>()
+            + self.features.capacity() * std::mem::size_of::<[u32; 2]>()
+    }
+
     fn push_part(&mut self, coords: &[C], bbox: B, kind: PartKind) {
         self.parts.push(Part {
             start: self.coords.len() as u32,
@@ -62,8 +69,75 @@ impl<C: Copy, B: Copy> PartTable<C, B> {
 }
 
 /// A zoom level: integer coordinates on the zoom's global grid
-/// (`world * 2^z * extent`).
+/// (`world * 2^z * extent`), as built (and as cut beyond the precomputed zooms,
+/// where the grid outgrows `i32`).
 pub(crate) type Level = PartTable<[i64; 2], [i64; 4]>;
+
+/// A precomputed zoom level as kept: the same grid in `i32`, half the bytes. The
+/// grid is `extent * 2^max_zoom` wide, which [`GRID_LIMIT`] bounds.
+pub(crate) type Stored = PartTable<[i32; 2], [i32; 4]>;
+
+/// The widest precomputed grid kept in `i32`: `2^30`, so that a unit box or a
+/// rounded vertex just past the edge still fits. The default `4096 * 2^16` is `2^28`.
+pub(crate) const GRID_LIMIT: u64 = 1 << 30;
+
+/// A grid point as the tile cutter reads it, whichever width it is stored in.
+pub(crate) trait GridPoint: Copy {
+    fn xy(self) -> [i64; 2];
+}
+
+impl GridPoint for [i64; 2] {
+    #[inline]
+    fn xy(self) -> [i64; 2] {
+        self
+    }
+}
+
+impl GridPoint for [i32; 2] {
+    #[inline]
+    fn xy(self) -> [i64; 2] {
+        [i64::from(self[0]), i64::from(self[1])]
+    }
+}
+
+/// A grid bounding box as the tile cutter reads it.
+pub(crate) trait GridBox: Copy {
+    fn bounds(self) -> [i64; 4];
+}
+
+impl GridBox for [i64; 4] {
+    #[inline]
+    fn bounds(self) -> [i64; 4] {
+        self
+    }
+}
+
+impl GridBox for [i32; 4] {
+    #[inline]
+    fn bounds(self) -> [i64; 4] {
+        self.map(i64::from)
+    }
+}
+
+/// Narrows a built level to `i32`. Coordinates lie within `0..=GRID_LIMIT` (the
+/// options are checked before building), so nothing is clamped in practice.
+pub(crate) fn narrow(level: Level) -> Stored {
+    let n = |v: i64| i32::try_from(v).unwrap_or(if v < 0 { i32::MIN } else { i32::MAX });
+    Stored {
+        coords: level.coords.iter().map(|p| [n(p[0]), n(p[1])]).collect(),
+        parts: level
+            .parts
+            .iter()
+            .map(|p| Part {
+                start: p.start,
+                len: p.len,
+                bbox: p.bbox.map(n),
+                kind: p.kind,
+            })
+            .collect(),
+        features: level.features,
+    }
+}
 
 /// Unsimplified geometry in world coordinates, for zooms deeper than the
 /// precomputed ones.
@@ -238,7 +312,7 @@ pub(crate) struct LevelOptions {
 }
 
 /// Builds levels `0..=max_zoom`.
-pub(crate) fn build_levels(shapes: &Shapes, opts: LevelOptions) -> Vec<Level> {
+pub(crate) fn build_levels(shapes: &Shapes, opts: LevelOptions) -> Vec<Stored> {
     let arcs = full_arcs(&shapes.topo);
     let mut buf = Vec::new();
     let infos: Vec<Option<RingInfo>> = shapes
@@ -266,7 +340,7 @@ pub(crate) fn build_levels(shapes: &Shapes, opts: LevelOptions) -> Vec<Level> {
         })
         .collect();
     (0..=opts.max_zoom)
-        .map(|z| build_level(shapes, &arcs, &infos, opts, z))
+        .map(|z| narrow(build_level(shapes, &arcs, &infos, opts, z)))
         .collect()
 }
 

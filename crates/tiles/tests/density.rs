@@ -182,6 +182,7 @@ fn tilejson_names_the_fields_that_start_deeper() {
     let normal = equimap_tiles::atlas::AtlasTiles::from_atlas(&atlas, 14).expect("tiles");
     let tj = normal
         .tilejson("lsoa21", "/t/{z}/{x}/{y}")
+        .expect("builds")
         .expect("tilejson");
     assert_eq!(tj["minzoom"], 0);
     assert!(tj["vector_layers"][0].get("fields_minzoom").is_none());
@@ -193,6 +194,7 @@ fn tilejson_names_the_fields_that_start_deeper() {
         .detail_zoom;
     let tj = tight
         .tilejson("lsoa21", "/t/{z}/{x}/{y}")
+        .expect("builds")
         .expect("tilejson");
     let later = &tj["vector_layers"][0]["fields_minzoom"];
     assert_eq!(later["name"], u64::from(detail));

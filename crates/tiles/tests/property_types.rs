@@ -21,7 +21,10 @@ const PLACES: [(f64, f64); 2] = [(-1.547_54, 53.801_98), (-1.497_6, 53.836_6)];
 
 /// `layer → field → type` from a set's TileJSON.
 fn declared(tiles: &AtlasTiles, set: &str) -> BTreeMap<String, BTreeMap<String, String>> {
-    let tj = tiles.tilejson(set, "t/{z}/{x}/{y}").expect("tilejson");
+    let tj = tiles
+        .tilejson(set, "t/{z}/{x}/{y}")
+        .expect("builds")
+        .expect("tilejson");
     tj["vector_layers"]
         .as_array()
         .expect("vector_layers")

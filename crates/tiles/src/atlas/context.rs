@@ -18,6 +18,15 @@ pub(super) enum Green {
     Access,
 }
 
+/// The reference layers the `basemap` set is made of (any one of them makes the set).
+pub(super) const BASEMAP_FILES: [&str; 5] = [
+    "basemap_urban",
+    "basemap_water",
+    "basemap_waterways",
+    "basemap_rail",
+    "basemap_roads",
+];
+
 /// The `basemap` set, if the atlas has the basemap layers.
 pub(super) fn basemap_set(atlas: &Atlas) -> Result<Option<(String, TileSetEntry)>, TileError> {
     let layers = basemap_layers(&atlas.dir, &atlas.manifest.reference_layers)?;
@@ -130,7 +139,7 @@ fn basemap_layers(
     let plan: [(&str, &str, Bands); 5] = [
         (
             "urban",
-            "basemap_urban",
+            BASEMAP_FILES[0],
             &[
                 (9, &[], 4.0),
                 (10, &[], 1.0),
@@ -140,22 +149,22 @@ fn basemap_layers(
         ),
         (
             "water",
-            "basemap_water",
+            BASEMAP_FILES[1],
             &[(8, &[], 4.0), (10, &[], 1.0), (12, &[], 0.0)],
         ),
         (
             "waterways",
-            "basemap_waterways",
+            BASEMAP_FILES[2],
             &[(8, &["river", "canal"], 0.0), (12, &[], 0.0)],
         ),
         (
             "rail",
-            "basemap_rail",
+            BASEMAP_FILES[3],
             &[(9, &["rail"], 0.0), (12, &[], 0.0)],
         ),
         (
             "roads",
-            "basemap_roads",
+            BASEMAP_FILES[4],
             &[
                 (6, &["motorway", "trunk"], 0.0),
                 (

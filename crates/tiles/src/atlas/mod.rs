@@ -5,13 +5,16 @@
 //! Context layers are banded by zoom so each zoom carries only what it needs (motorways and A
 //! roads at low zoom, every road from z11).
 //!
-//! The sets are built in parallel, one job per set, heaviest first.
+//! A server names the sets at once and builds each on first use ([`AtlasTiles::lazy`]);
+//! `tiles build` and the tests build them all in parallel, one job per set, heaviest first
+//! ([`AtlasTiles::from_atlas`]).
 
 mod context;
 mod geography;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use equimap_atlas::{Atlas, Geography};
 use serde_json::{Value, json};
@@ -29,6 +32,17 @@ pub(crate) struct Banded {
     bands: Vec<(u8, LayerIndex)>,
     fields: BTreeMap<String, &'static str>,
     description: String,
+}
+
+impl TileSetEntry {
+    /// Bytes its layers hold in memory.
+    fn heap_bytes(&self) -> usize {
+        self.layers
+            .iter()
+            .flat_map(|l| &l.bands)
+            .map(|(_, index)| index.heap_bytes())
+            .sum()
+    }
 }
 
 impl Banded {
@@ -49,12 +63,116 @@ pub(crate) struct TileSetEntry {
     description: String,
 }
 
-/// Every tile set of an atlas.
+/// One tile set to build.
+#[derive(Clone, Copy)]
+enum Job {
+    Geography(Geography),
+    Basemap,
+    Gp,
+    Green(context::Green),
+}
+
+/// A tile set, built the first time it is asked for (or at once by
+/// [`AtlasTiles::from_atlas`]). A failed build is kept, so every request for the set gets the
+/// same error rather than building again.
+struct LazySet {
+    job: Job,
+    built: OnceLock<Result<TileSetEntry, TileError>>,
+}
+
+/// The tile sets an atlas has, named, without building any: geographies from the atlas, the
+/// context sets from the reference layers the manifest lists. Heaviest first.
+fn plan(atlas: &Atlas) -> Vec<(String, Job)> {
+    let mut geographies: Vec<Geography> = atlas.geographies.keys().copied().collect();
+    geographies.sort_by_key(|g| std::cmp::Reverse(atlas.geographies[g].areas.len()));
+    let mut jobs: Vec<(String, Job)> = geographies
+        .into_iter()
+        .map(|g| (g.id().to_owned(), Job::Geography(g)))
+        .collect();
+    let layers = &atlas.manifest.reference_layers;
+    let mut context = Vec::new();
+    if context::BASEMAP_FILES
+        .iter()
+        .any(|f| layers.contains_key(*f))
+    {
+        context.push(("basemap", Job::Basemap));
+    }
+    for (name, file, job) in [
+        (
+            "greenspace",
+            "greenspace_sites",
+            Job::Green(context::Green::Sites),
+        ),
+        ("gp", "gp_practices", Job::Gp),
+        (
+            "greenspace_access",
+            "greenspace_access",
+            Job::Green(context::Green::Access),
+        ),
+    ] {
+        if layers.contains_key(file) {
+            context.push((name, job));
+        }
+    }
+    let at = jobs.len().min(2);
+    jobs.splice(at..at, context.into_iter().map(|(n, j)| (n.to_owned(), j)));
+    jobs
+}
+
+/// Builds one tile set. A context set whose files hold nothing is an empty set.
+fn build_set(atlas: &Atlas, job: Job, budget: usize) -> Result<TileSetEntry, TileError> {
+    let built = match job {
+        Job::Geography(g) => {
+            let ogl = atlas.manifest.attribution.join("; ");
+            Some(geography::geography_set(atlas, g, budget, &ogl)?.1)
+        }
+        Job::Basemap => context::basemap_set(atlas)?.map(|s| s.1),
+        Job::Gp => context::gp_set(atlas)?.map(|s| s.1),
+        Job::Green(which) => context::green_set(atlas, which)?.map(|s| s.1),
+    };
+    Ok(built.unwrap_or_else(|| TileSetEntry {
+        layers: Vec::new(),
+        min_zoom: 0,
+        attribution: String::new(),
+        description: String::new(),
+    }))
+}
+
+/// What a lazy [`AtlasTiles`] builds its sets from.
+struct Source {
+    atlas: Arc<Atlas>,
+    budget: usize,
+}
+
+/// Every tile set of an atlas, each built on first use (see [`AtlasTiles::lazy`]) or all at
+/// once ([`AtlasTiles::from_atlas`]). Built sets are immutable and shared by every thread.
 pub struct AtlasTiles {
-    sets: BTreeMap<String, TileSetEntry>,
+    sets: BTreeMap<String, LazySet>,
+    source: Option<Source>,
     bounds: [f64; 4],
     /// The highest zoom tiles are served at.
     pub max_zoom: u8,
+}
+
+/// The bounds of the atlas's districts, lon/lat.
+fn atlas_bounds(atlas: &Atlas) -> [f64; 4] {
+    atlas
+        .areas(Geography::District)
+        .and_then(|s| {
+            use geo::BoundingRect;
+            s.areas
+                .iter()
+                .filter_map(|a| a.geometry.bounding_rect())
+                .reduce(|a, b| {
+                    geo::Rect::new(
+                        geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                        geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+                    )
+                })
+        })
+        .map_or([-180.0, -85.0, 180.0, 85.0], |r| {
+            [r.min().x, r.min().y, r.max().x, r.max().y]
+        })
 }
 
 /// The stable feature id of an area: the digits of its code.
@@ -97,66 +215,29 @@ pub(crate) fn text_props(
         .collect()
 }
 
-/// One tile set to build.
-#[derive(Clone, Copy)]
-enum Job {
-    Geography(Geography),
-    Basemap,
-    Gp,
-    Green(context::Green),
-}
-
-/// Builds every tile set, the jobs shared among the machine's cores. Heavy jobs go first so the
-/// threads finish together.
-fn build_sets(atlas: &Atlas, budget: usize) -> Result<BTreeMap<String, TileSetEntry>, TileError> {
-    let mut geographies: Vec<Geography> = atlas.geographies.keys().copied().collect();
-    geographies.sort_by_key(|g| std::cmp::Reverse(atlas.geographies[g].areas.len()));
-    let mut jobs: Vec<Job> = geographies.into_iter().map(Job::Geography).collect();
-    let at = jobs.len().min(2);
-    jobs.splice(at..at, [Job::Basemap, Job::Green(context::Green::Sites)]);
-    jobs.extend([Job::Gp, Job::Green(context::Green::Access)]);
-
-    let ogl = atlas.manifest.attribution.join("; ");
-    let run = |job: Job| -> Result<Option<(String, TileSetEntry)>, TileError> {
-        match job {
-            Job::Geography(g) => geography::geography_set(atlas, g, budget, &ogl).map(Some),
-            Job::Basemap => context::basemap_set(atlas),
-            Job::Gp => context::gp_set(atlas),
-            Job::Green(which) => context::green_set(atlas, which),
-        }
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, jobs.len().max(1));
-    let next = AtomicUsize::new(0);
-    let results: Vec<Result<Vec<(String, TileSetEntry)>, TileError>> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut built = Vec::new();
-                    while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        if let Some(set) = run(*job)? {
-                            built.push(set);
-                        }
-                    }
-                    Ok(built)
-                })
+impl AtlasTiles {
+    fn planned(atlas: &Atlas, max_zoom: u8, source: Option<Source>) -> Self {
+        let sets = plan(atlas)
+            .into_iter()
+            .map(|(name, job)| {
+                let set = LazySet {
+                    job,
+                    built: OnceLock::new(),
+                };
+                (name, set)
             })
             .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    let mut sets = BTreeMap::new();
-    for built in results {
-        sets.extend(built?);
+        Self {
+            sets,
+            source,
+            bounds: atlas_bounds(atlas),
+            max_zoom,
+        }
     }
-    Ok(sets)
-}
 
-impl AtlasTiles {
-    /// Build every tile set from an atlas. Takes about a second for Leeds.
+    /// Every tile set built at once, in parallel (the jobs shared among the machine's cores,
+    /// heaviest first so the threads finish together). Takes about a second for Leeds; what
+    /// `tiles build` and the tests use.
     pub fn from_atlas(atlas: &Atlas, max_zoom: u8) -> Result<Self, TileError> {
         Self::from_atlas_within(atlas, max_zoom, TILE_BUDGET)
     }
@@ -168,26 +249,84 @@ impl AtlasTiles {
         max_zoom: u8,
         budget: usize,
     ) -> Result<Self, TileError> {
-        let sets = build_sets(atlas, budget)?;
-        let bounds = atlas
-            .areas(Geography::District)
-            .and_then(|s| {
-                use geo::BoundingRect;
-                s.areas.iter().filter_map(|a| a.geometry.bounding_rect()).reduce(|a, b| {
-                    geo::Rect::new(
-                        geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-                        geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-                    )
-                })
+        let tiles = Self::planned(atlas, max_zoom, None);
+        let order = plan(atlas);
+        let jobs: Vec<&LazySet> = order
+            .iter()
+            .filter_map(|(n, _)| tiles.sets.get(n))
+            .collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZero::get)
+            .clamp(1, jobs.len().max(1));
+        let next = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    while let Some(set) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        set.built.get_or_init(|| build_set(atlas, set.job, budget));
+                    }
+                });
+            }
+        });
+        for set in tiles.sets.values() {
+            if let Some(Err(e)) = set.built.get() {
+                return Err(e.clone());
+            }
+        }
+        Ok(tiles)
+    }
+
+    /// Tile sets named at once and each built the first time it is asked for
+    /// ([`AtlasTiles::render`], [`AtlasTiles::tilejson`], [`AtlasTiles::prepare`]): a server is
+    /// ready without building any, and a first request waits for its own set only (England's
+    /// LSOA 2021 layer takes seconds; Leeds' sets a fraction of a second each). Two requests
+    /// for an unbuilt set build it once: the second waits for the first.
+    pub fn lazy(atlas: Arc<Atlas>, max_zoom: u8) -> Self {
+        Self::lazy_within(atlas, max_zoom, TILE_BUDGET)
+    }
+
+    /// [`AtlasTiles::lazy`] with another byte budget (see [`geography_layer`]).
+    pub fn lazy_within(atlas: Arc<Atlas>, max_zoom: u8, budget: usize) -> Self {
+        let mut tiles = Self::planned(&atlas, max_zoom, None);
+        tiles.source = Some(Source { atlas, budget });
+        tiles
+    }
+
+    /// The built set of this name, building it now if need be; `Ok(None)` for an unknown name.
+    fn set(&self, name: &str) -> Result<Option<&TileSetEntry>, TileError> {
+        let Some(set) = self.sets.get(name) else {
+            return Ok(None);
+        };
+        let built = set.built.get_or_init(|| match &self.source {
+            Some(s) => build_set(&s.atlas, set.job, s.budget),
+            None => Err(TileError::InvalidOptions(format!(
+                "tile set {name} was not built"
+            ))),
+        });
+        built.as_ref().map(Some).map_err(Clone::clone)
+    }
+
+    /// Build a set now if it is not built yet (a server calls this off its async threads
+    /// before rendering from a set not yet built). `Ok(false)` for an unknown name.
+    pub fn prepare(&self, name: &str) -> Result<bool, TileError> {
+        Ok(self.set(name)?.is_some())
+    }
+
+    /// Whether a set is built (or its build has failed): rendering from it will not build.
+    /// True for an unknown name, which has nothing to build.
+    pub fn is_built(&self, name: &str) -> bool {
+        self.sets.get(name).is_none_or(|s| s.built.get().is_some())
+    }
+
+    /// The sets built so far, with the bytes their layers hold in memory.
+    pub fn built(&self) -> Vec<(&str, usize)> {
+        self.sets
+            .iter()
+            .filter_map(|(n, s)| match s.built.get() {
+                Some(Ok(e)) => Some((n.as_str(), e.heap_bytes())),
+                _ => None,
             })
-            .map_or([-180.0, -85.0, 180.0, 85.0], |r| {
-                [r.min().x, r.min().y, r.max().x, r.max().y]
-            });
-        Ok(Self {
-            sets,
-            bounds,
-            max_zoom,
-        })
+            .collect()
     }
 
     /// The names of the tile sets.
@@ -205,8 +344,8 @@ impl AtlasTiles {
         self.bounds
     }
 
-    /// Render one tile of a set, uncompressed; `None` for an unknown set, an empty Vec for an
-    /// empty tile.
+    /// Render one tile of a set, uncompressed, building the set first if need be; `None` for an
+    /// unknown set, an empty Vec for an empty tile.
     pub fn render(
         &self,
         name: &str,
@@ -215,7 +354,7 @@ impl AtlasTiles {
         y: u32,
         opts: &TileOptions,
     ) -> Result<Option<Vec<u8>>, TileError> {
-        let Some(set) = self.sets.get(name) else {
+        let Some(set) = self.set(name)? else {
             return Ok(None);
         };
         let mut parts = Vec::with_capacity(set.layers.len());
@@ -253,10 +392,8 @@ impl AtlasTiles {
         Ok(concat_tiles(&parts))
     }
 
-    fn vector_layers(&self, names: &[&String]) -> Vec<Value> {
-        names
-            .iter()
-            .filter_map(|n| self.sets.get(*n))
+    fn vector_layers(&self, sets: &[&TileSetEntry]) -> Vec<Value> {
+        sets.iter()
             .flat_map(|s| s.layers.iter().map(move |l| (s, l)))
             .map(|(s, l)| {
                 let mut v = json!({ "id": l.name, "description": l.description, "fields": l.fields, "minzoom": l.bands.first().map_or(s.min_zoom, |b| b.0), "maxzoom": self.max_zoom });
@@ -278,11 +415,14 @@ impl AtlasTiles {
             .collect()
     }
 
-    /// TileJSON 3.0 for a set; `tiles_url` is the template with `{z}/{x}/{y}`.
-    pub fn tilejson(&self, name: &str, tiles_url: &str) -> Option<Value> {
-        let (key, set) = self.sets.get_key_value(name)?;
+    /// TileJSON 3.0 for a set (built first if need be); `tiles_url` is the template with
+    /// `{z}/{x}/{y}`. `Ok(None)` for an unknown set.
+    pub fn tilejson(&self, name: &str, tiles_url: &str) -> Result<Option<Value>, TileError> {
+        let Some(set) = self.set(name)? else {
+            return Ok(None);
+        };
         let b = self.bounds;
-        Some(json!({
+        Ok(Some(json!({
             "tilejson": "3.0.0",
             "name": name,
             "description": set.description,
@@ -294,20 +434,26 @@ impl AtlasTiles {
             "bounds": b,
             "center": [f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3]), 10],
             "attribution": set.attribution,
-            "vector_layers": self.vector_layers(&[key]),
-        }))
+            "vector_layers": self.vector_layers(&[set]),
+        })))
     }
 
-    /// Metadata for a single archive holding every set.
-    pub fn archive_metadata(&self, name: &str) -> Value {
-        let names: Vec<&String> = self.sets.keys().collect();
-        let attribution: std::collections::BTreeSet<&str> =
-            self.sets.values().map(|s| s.attribution.as_str()).collect();
-        json!({
+    /// Metadata for a single archive holding every set (each built first if need be).
+    pub fn archive_metadata(&self, name: &str) -> Result<Value, TileError> {
+        let mut sets = Vec::new();
+        for n in self.sets.keys() {
+            sets.extend(self.set(n)?);
+        }
+        let attribution: std::collections::BTreeSet<&str> = sets
+            .iter()
+            .map(|s| s.attribution.as_str())
+            .filter(|a| !a.is_empty())
+            .collect();
+        Ok(json!({
             "name": name,
             "format": "pbf",
-            "vector_layers": self.vector_layers(&names),
+            "vector_layers": self.vector_layers(&sets),
             "attribution": attribution.into_iter().collect::<Vec<_>>().join("; "),
-        })
+        }))
     }
 }
