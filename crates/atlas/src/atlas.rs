@@ -58,32 +58,25 @@ impl Atlas {
         let cat_path = dir.join("indicators").join("catalogue.json");
         let catalogue = Catalogue::read(&cat_path)?;
         let references = References::read(&dir.join("indicators").join("reference.csv"))?;
+        // Each geography's boundaries and table are read on their own thread: reading is most
+        // of start-up, and the files are independent.
+        let loaded: Vec<Result<(Geography, AreaSet, IndicatorTable), AtlasError>> =
+            std::thread::scope(|s| {
+                let catalogue = &catalogue;
+                let jobs: Vec<_> = manifest
+                    .geographies
+                    .keys()
+                    .copied()
+                    .map(|g| s.spawn(move || load_geography(dir, g, catalogue)))
+                    .collect();
+                jobs.into_iter()
+                    .map(|j| j.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            });
         let mut geographies = BTreeMap::new();
         let mut tables = BTreeMap::new();
-        for g in manifest.geographies.keys().copied() {
-            let path = Self::geography_path(dir, g);
-            let areas = AreaSet::read(g, &path)?;
-            let tpath = Self::table_path(dir, g);
-            let table = IndicatorTable::read_csv(g, &tpath)?;
-            let unknown: Vec<&str> = table
-                .codes
-                .iter()
-                .filter(|c| areas.get(c).is_none())
-                .map(String::as_str)
-                .collect();
-            if !unknown.is_empty() {
-                return Err(AtlasError::invalid(
-                    &tpath,
-                    format!(
-                        "{} code(s) are not {} areas in {}: {}",
-                        unknown.len(),
-                        g.id(),
-                        path.display(),
-                        unknown.join(", ")
-                    ),
-                ));
-            }
-            check_columns(&catalogue, &table, g, &tpath)?;
+        for result in loaded {
+            let (g, areas, table) = result?;
             geographies.insert(g, areas);
             tables.insert(g, table);
         }
@@ -150,6 +143,39 @@ impl Atlas {
             missing: areas - present,
         })
     }
+}
+
+/// One geography's boundaries and indicator table, checked against each other and the
+/// catalogue.
+fn load_geography(
+    dir: &Path,
+    g: Geography,
+    catalogue: &Catalogue,
+) -> Result<(Geography, AreaSet, IndicatorTable), AtlasError> {
+    let path = Atlas::geography_path(dir, g);
+    let areas = AreaSet::read(g, &path)?;
+    let tpath = Atlas::table_path(dir, g);
+    let table = IndicatorTable::read_csv(g, &tpath)?;
+    let unknown: Vec<&str> = table
+        .codes
+        .iter()
+        .filter(|c| areas.get(c).is_none())
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(AtlasError::invalid(
+            &tpath,
+            format!(
+                "{} code(s) are not {} areas in {}: {}",
+                unknown.len(),
+                g.id(),
+                path.display(),
+                unknown.join(", ")
+            ),
+        ));
+    }
+    check_columns(catalogue, &table, g, &tpath)?;
+    Ok((g, areas, table))
 }
 
 /// Every catalogue indicator held at `g` has its column in the table, and so do its companions

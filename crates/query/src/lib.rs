@@ -42,7 +42,7 @@ pub use trends::{TrendPoint, TrendSeries, TrendsOut};
 /// An atlas with the indexes that make questions fast.
 pub struct Query {
     /// The atlas.
-    pub atlas: Atlas,
+    pub atlas: std::sync::Arc<Atlas>,
     indexes: BTreeMap<Geography, AreaIndex>,
     /// Live postcodes.
     pub postcodes: Vec<Postcode>,
@@ -56,8 +56,10 @@ pub struct Query {
     /// For each postcode, the index of the area containing it in each `WITHIN` geography
     /// (`u32::MAX` where none), found once by our own point lookup.
     postcode_within: Vec<[u32; 6]>,
-    /// A point inside each area, by geography, for flying to search results.
-    area_points: BTreeMap<Geography, Vec<(f64, f64)>>,
+    /// A point inside each area, by geography, for flying to search results: found the first
+    /// time an area is a search result (about a second for all of England's areas, so not at
+    /// start-up), then kept.
+    area_points: BTreeMap<Geography, Vec<std::sync::OnceLock<(f64, f64)>>>,
     sites: site::SiteIndex,
     gradients: std::sync::Mutex<std::collections::HashMap<(String, String), stats::Gradient>>,
     /// GP registers, PCNs and the practice deprivation gradient, when the atlas has them.
@@ -211,16 +213,10 @@ impl Query {
             .geographies
             .iter()
             .map(|(g, set)| {
-                let pts = set
-                    .areas
-                    .iter()
-                    .map(|a| {
-                        geo::InteriorPoint::interior_point(&a.geometry)
-                            .map(|p| (p.x(), p.y()))
-                            .unwrap_or_default()
-                    })
+                let cells = std::iter::repeat_with(std::sync::OnceLock::new)
+                    .take(set.len())
                     .collect();
-                (*g, pts)
+                (*g, cells)
             })
             .collect();
         let committee_wards =
@@ -233,7 +229,7 @@ impl Query {
         let mut sites = site::SiteIndex::new(&atlas)?;
         sites.set_gps(&gps);
         Ok(Self {
-            atlas,
+            atlas: std::sync::Arc::new(atlas),
             indexes,
             postcodes,
             places,
@@ -250,9 +246,10 @@ impl Query {
         })
     }
 
-    /// LSOAs left out of site reports because the OSTN15 grid does not reach them.
+    /// LSOAs left out of site reports because the OSTN15 grid does not reach them (projects
+    /// the LSOAs to BNG if no site report has yet).
     pub fn unprojected_lsoas(&self) -> &[String] {
-        &self.sites.unprojected
+        &self.sites.lsoas(&self.atlas).unprojected
     }
 
     /// Parse a geography name, as a 400 when unknown.
@@ -460,12 +457,9 @@ impl Query {
         }
         let pc = self.primary_care.as_ref()?;
         // Unlocated practices (England atlases) fly to the district's centre.
-        let (lon, lat) = pc.point(is_pcn, code).unwrap_or_else(|| {
-            self.area_points
-                .get(&Geography::District)
-                .and_then(|v| v.first().copied())
-                .unwrap_or_default()
-        });
+        let (lon, lat) = pc
+            .point(is_pcn, code)
+            .unwrap_or_else(|| area_point(self, Geography::District, 0).unwrap_or_default());
         Some(SearchHit {
             kind,
             label: label.to_owned(),
@@ -522,5 +516,16 @@ fn indexes_ref(indexes: &BTreeMap<Geography, AreaIndex>, g: Geography) -> Option
 
 fn set_index(q: &Query, g: Geography, code: &str) -> Option<(f64, f64)> {
     let i = q.atlas.areas(g)?.index_of(code)?;
-    q.area_points.get(&g)?.get(i).copied()
+    area_point(q, g, i)
+}
+
+/// A point inside area `i` of a geography, found on first use and kept.
+fn area_point(q: &Query, g: Geography, i: usize) -> Option<(f64, f64)> {
+    let cell = q.area_points.get(&g)?.get(i)?;
+    let area = q.atlas.areas(g)?.areas.get(i)?;
+    Some(*cell.get_or_init(|| {
+        geo::InteriorPoint::interior_point(&area.geometry)
+            .map(|p| (p.x(), p.y()))
+            .unwrap_or_default()
+    }))
 }

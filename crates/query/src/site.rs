@@ -16,6 +16,8 @@ pub use report::{AgeBand, LsoaShare, SiteReport, Zone, ZoneFigures};
 pub use residents::ResidentIndex;
 pub use shares::Method;
 
+use std::sync::OnceLock;
+
 use equimap_atlas::{Atlas, Geography};
 use equimap_crs::Crs;
 use geo::{Area, BoundingRect, MultiPolygon};
@@ -32,22 +34,29 @@ pub const MAX_RINGS: usize = 5;
 /// Most vertices accepted in a site.
 pub const MAX_VERTICES: usize = 100_000;
 
-/// LSOA 2021 boundaries projected to BNG once at start-up, with their areas and an R-tree.
+/// What site reports measure against: the LSOA 2021 boundaries in BNG (projected on the first
+/// report, not at start-up: about a second for England's 33,755), the GP practices in BNG and
+/// the resident points.
 pub struct SiteIndex {
-    /// Per LSOA21 (in the atlas's order): the BNG polygon and its area in m².
-    pub lsoas: Vec<(MultiPolygon<f64>, f64)>,
-    tree: RTree<Entry>,
+    projected: OnceLock<ProjectedLsoas>,
     /// GP practices in BNG, in the order of `Query::gps`.
     pub gp_points: Vec<geo::Point<f64>>,
-    /// LSOAs outside the OSTN15 grid, left out of site reports.
-    pub unprojected: Vec<String>,
     /// Resident points (docs/residents.md), when the atlas has them.
     pub residents: Option<ResidentIndex>,
 }
 
-impl SiteIndex {
+/// The LSOA 2021 boundaries projected to BNG, with their areas and an R-tree.
+pub struct ProjectedLsoas {
+    /// Per LSOA21 (in the atlas's order): the BNG polygon and its area in m².
+    pub lsoas: Vec<(MultiPolygon<f64>, f64)>,
+    tree: RTree<Entry>,
+    /// LSOAs outside the OSTN15 grid, left out of site reports.
+    pub unprojected: Vec<String>,
+}
+
+impl ProjectedLsoas {
     /// Project the LSOA 2021 areas.
-    pub fn new(atlas: &Atlas) -> Result<Self, QueryError> {
+    fn new(atlas: &Atlas) -> Self {
         let mut lsoas = Vec::new();
         let mut unprojected = Vec::new();
         let mut entries = Vec::new();
@@ -73,18 +82,43 @@ impl SiteIndex {
                 lsoas.push((mp, area));
             }
         }
+        Self {
+            lsoas,
+            tree: RTree::bulk_load(entries),
+            unprojected,
+        }
+    }
+
+    /// LSOA indices whose BNG bounding box meets `r`.
+    pub fn candidates(&self, r: geo::Rect<f64>) -> impl Iterator<Item = usize> + '_ {
+        self.tree
+            .locate_in_envelope_intersecting(AABB::from_corners(
+                [r.min().x, r.min().y],
+                [r.max().x, r.max().y],
+            ))
+            .map(|e| e.idx)
+    }
+}
+
+impl SiteIndex {
+    /// Read the resident points; the LSOAs are projected on first use.
+    pub fn new(atlas: &Atlas) -> Result<Self, QueryError> {
         let layer =
             equimap_atlas::ResidentLayer::read(&atlas.dir).map_err(|e| QueryError::Atlas {
                 path: atlas.dir.join(equimap_atlas::RESIDENTS_OA_FILE),
                 message: e.to_string(),
             })?;
         Ok(Self {
-            lsoas,
-            tree: RTree::bulk_load(entries),
+            projected: OnceLock::new(),
             gp_points: Vec::new(),
-            unprojected,
             residents: layer.and_then(|l| ResidentIndex::new(atlas, &l)),
         })
+    }
+
+    /// The LSOA 2021 boundaries in BNG, projected now if this is the first call (`atlas` must
+    /// be the one this index was made from).
+    pub fn lsoas(&self, atlas: &Atlas) -> &ProjectedLsoas {
+        self.projected.get_or_init(|| ProjectedLsoas::new(atlas))
     }
 
     /// Project the GP practices once, so a report does not.
@@ -98,16 +132,6 @@ impl SiteIndex {
                     })
             })
             .collect();
-    }
-
-    /// LSOA indices whose BNG bounding box meets `r`.
-    pub fn candidates(&self, r: geo::Rect<f64>) -> impl Iterator<Item = usize> + '_ {
-        self.tree
-            .locate_in_envelope_intersecting(AABB::from_corners(
-                [r.min().x, r.min().y],
-                [r.max().x, r.max().y],
-            ))
-            .map(|e| e.idx)
     }
 }
 

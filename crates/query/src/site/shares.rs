@@ -60,11 +60,12 @@ impl Query {
             );
         }
         let mut fell_back = 0;
-        for i in self.sites.candidates(r) {
+        let lsoas = self.sites.lsoas(&self.atlas);
+        for i in lsoas.candidates(r) {
             if points.is_some_and(|ix| ix.covers(i)) {
                 continue;
             }
-            let (poly, area) = &self.sites.lsoas[i];
+            let (poly, area) = &lsoas.lsoas[i];
             if *area <= 0.0 {
                 continue;
             }
@@ -103,10 +104,11 @@ impl Query {
     /// residents: a park, an industrial estate, offices).
     pub(crate) fn overlaps_atlas(&self, zone: &MultiPolygon<f64>) -> bool {
         use geo::Intersects;
+        let lsoas = self.sites.lsoas(&self.atlas);
         zone.bounding_rect().is_some_and(|r| {
-            self.sites
+            lsoas
                 .candidates(r)
-                .any(|i| self.sites.lsoas[i].0.intersects(zone))
+                .any(|i| lsoas.lsoas[i].0.intersects(zone))
         })
     }
 
