@@ -51,6 +51,38 @@ impl AreaSet {
         self.by_code.get(code).copied()
     }
 
+    /// Bytes the set holds in memory: coordinates, rings and polygons, codes, names and
+    /// parents (each allocation counted at its capacity; allocator overhead not counted).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let ring = |l: &geo::LineString<f64>| l.0.capacity() * size_of::<geo::Coord<f64>>();
+        let area = |a: &Area| {
+            let geometry: usize = a
+                .geometry
+                .0
+                .iter()
+                .map(|p| {
+                    ring(p.exterior())
+                        + p.interiors().iter().map(ring).sum::<usize>()
+                        + std::mem::size_of_val(p.interiors())
+                })
+                .sum::<usize>()
+                + a.geometry.0.capacity() * size_of::<geo::Polygon<f64>>();
+            let text = a.code.capacity()
+                + a.name.capacity()
+                + a.alt_name.as_ref().map_or(0, String::capacity)
+                + a.parents
+                    .values()
+                    .map(|c| c.capacity() + size_of::<(Geography, String)>())
+                    .sum::<usize>();
+            geometry + text
+        };
+        self.areas.capacity() * size_of::<Area>()
+            + self.areas.iter().map(area).sum::<usize>()
+            + self.by_code.capacity() * (size_of::<(String, usize)>() + 1)
+            + self.by_code.keys().map(String::capacity).sum::<usize>()
+    }
+
     /// Number of areas.
     pub fn len(&self) -> usize {
         self.areas.len()

@@ -15,12 +15,30 @@ pub struct IndicatorTable {
     pub columns: Vec<String>,
     /// Area codes, one per row, in file order.
     pub codes: Vec<String>,
-    values: Vec<Option<f64>>,
+    /// Row-major cells; a missing value is [`MISSING`] (half the bytes of `Option<f64>`).
+    values: Vec<f64>,
     row_of: HashMap<String, usize>,
     col_of: HashMap<String, usize>,
 }
 
 impl IndicatorTable {
+    /// Bytes the table holds in memory: values, codes, column names and the lookups (each
+    /// allocation at its capacity; allocator overhead not counted).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let strings = |v: &[String]| v.iter().map(String::capacity).sum::<usize>();
+        let map = |m: &HashMap<String, usize>| {
+            m.capacity() * (size_of::<(String, usize)>() + 1)
+                + m.keys().map(String::capacity).sum::<usize>()
+        };
+        self.values.capacity() * size_of::<f64>()
+            + (self.codes.capacity() + self.columns.capacity()) * size_of::<String>()
+            + strings(&self.codes)
+            + strings(&self.columns)
+            + map(&self.row_of)
+            + map(&self.col_of)
+    }
+
     /// An empty table with the given columns.
     pub fn new(geography: Geography, columns: Vec<String>) -> Self {
         let col_of = columns
@@ -50,7 +68,7 @@ impl IndicatorTable {
         }
         self.row_of.insert(code.to_owned(), self.codes.len());
         self.codes.push(code.to_owned());
-        self.values.extend_from_slice(values);
+        self.values.extend(values.iter().map(|v| store(*v)));
         true
     }
 
@@ -58,7 +76,7 @@ impl IndicatorTable {
     pub fn set(&mut self, code: &str, column: &str, value: Option<f64>) -> bool {
         match (self.row_of.get(code), self.col_of.get(column)) {
             (Some(&r), Some(&c)) => {
-                self.values[r * self.columns.len() + c] = value;
+                self.values[r * self.columns.len() + c] = store(value);
                 true
             }
             _ => false,
@@ -69,7 +87,7 @@ impl IndicatorTable {
     pub fn get(&self, code: &str, column: &str) -> Option<f64> {
         let r = *self.row_of.get(code)?;
         let c = *self.col_of.get(column)?;
-        self.values[r * self.columns.len() + c]
+        load(self.values[r * self.columns.len() + c])
     }
 
     /// The index of a column.
@@ -87,14 +105,19 @@ impl IndicatorTable {
         self.values
             .get(row * self.columns.len() + col)
             .copied()
-            .flatten()
+            .and_then(load)
     }
 
     /// The whole row of an area, in column order.
-    pub fn row(&self, code: &str) -> Option<&[Option<f64>]> {
+    pub fn row(&self, code: &str) -> Option<Vec<Option<f64>>> {
         let r = *self.row_of.get(code)?;
         let w = self.columns.len();
-        Some(&self.values[r * w..(r + 1) * w])
+        Some(
+            self.values[r * w..(r + 1) * w]
+                .iter()
+                .map(|v| load(*v))
+                .collect(),
+        )
     }
 
     /// Number of rows.
@@ -112,7 +135,7 @@ impl IndicatorTable {
         let c = *self.col_of.get(column)?;
         let w = self.columns.len();
         let present = (0..self.codes.len())
-            .filter(|r| self.values[r * w + c].is_some())
+            .filter(|r| load(self.values[r * w + c]).is_some())
             .count();
         Some((present, self.codes.len() - present))
     }
@@ -220,6 +243,19 @@ impl IndicatorTable {
     }
 }
 
+/// How a missing value is stored: a NaN with its own payload, which no arithmetic produces, so
+/// a computed NaN stays a value (and is refused when the table is written and read back, as
+/// before) rather than becoming a missing one.
+const MISSING: u64 = 0x7ff4_6d69_7373_696e;
+
+fn store(v: Option<f64>) -> f64 {
+    v.unwrap_or(f64::from_bits(MISSING))
+}
+
+fn load(v: f64) -> Option<f64> {
+    (v.to_bits() != MISSING).then_some(v)
+}
+
 /// Format a number with at most `decimals` places and no trailing zeros, so files stay small
 /// and byte-identical between runs.
 pub fn format_number(v: f64, decimals: u8) -> String {
@@ -255,6 +291,19 @@ mod tests {
             msg.contains("line 3") && msg.contains("E01011265") && msg.contains("imd"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn missing_values_stay_apart_from_computed_ones() {
+        let mut t = IndicatorTable::new(Geography::Lsoa21, vec!["a".into(), "b".into()]);
+        assert!(t.push_row("E01011264", &[None, Some(f64::NAN)]));
+        assert_eq!(t.get("E01011264", "a"), None);
+        assert!(t.get("E01011264", "b").is_some_and(f64::is_nan));
+        assert!(t.set("E01011264", "a", Some(-1.5)));
+        assert_eq!(t.value_at(0, 0), Some(-1.5));
+        assert_eq!(t.coverage("a"), Some((1, 0)));
+        assert!(t.set("E01011264", "a", None));
+        assert_eq!(t.coverage("a"), Some((0, 1)));
     }
 
     #[test]

@@ -70,6 +70,10 @@ enum Command {
         /// The atlas directory.
         #[arg(default_value = "boundaries")]
         atlas: PathBuf,
+        /// Also build every tile set and report its build time and memory (seconds per set
+        /// for England).
+        #[arg(long)]
+        tiles: bool,
     },
 }
 
@@ -102,9 +106,13 @@ fn run(cmd: Command) -> anyhow::Result<()> {
             emit(&summary.to_string());
             Ok(())
         }
-        Command::Inspect { atlas } => {
+        Command::Inspect { atlas, tiles } => {
             let atlas = equimap_atlas::Atlas::load(&atlas)?;
             emit(&inspect::report(&atlas));
+            if tiles {
+                let max_zoom = equimap_server::tiles::TileConfig::default().max_zoom;
+                emit(&inspect::tile_sizes(std::sync::Arc::new(atlas), max_zoom)?);
+            }
             Ok(())
         }
         Command::Serve(args) => serve::serve(*args),
