@@ -6,7 +6,7 @@
 //! simplified again with a smaller tolerance until none cross (as
 //! mapshaper's intersection repair does).
 
-use std::collections::HashMap;
+use crate::grid::CellGrid;
 
 /// Orientation of `c` relative to the line `a`→`b` (sign of the cross
 /// product).
@@ -81,7 +81,7 @@ pub(crate) fn find_crossings(
     // both the cells per segment and the segments per cell small.
     let cell = (length / segments as f64).max(1e-12);
     let key = |v: f64| (v / cell).floor() as i64;
-    let mut grid: HashMap<(i64, i64), Vec<(u32, u32)>> = HashMap::new();
+    let mut entries = Vec::with_capacity(segments * 2);
     for (a, arc) in arcs.iter().enumerate() {
         if !checked[a] {
             continue;
@@ -91,19 +91,20 @@ pub(crate) fn find_crossings(
             let (y0, y1) = (key(w[0][1].min(w[1][1])), key(w[0][1].max(w[1][1])));
             for x in x0..=x1 {
                 for y in y0..=y1 {
-                    grid.entry((x, y)).or_default().push((a as u32, i as u32));
+                    entries.push(((x, y), (a as u32, i as u32)));
                 }
             }
         }
     }
+    let grid = CellGrid::new(entries);
     let seg = |(a, i): (u32, u32)| {
         let arc = &arcs[a as usize];
         [arc[i as usize], arc[i as usize + 1]]
     };
     let mut found = false;
-    for list in grid.values() {
-        for (k, &s) in list.iter().enumerate() {
-            for &t in &list[k + 1..] {
+    for list in grid.cells() {
+        for (k, &(_, s)) in list.iter().enumerate() {
+            for &(_, t) in &list[k + 1..] {
                 if flagged[s.0 as usize] && flagged[t.0 as usize] {
                     continue;
                 }

@@ -53,6 +53,7 @@ pub mod atlas;
 mod clip;
 mod crossings;
 mod encode;
+mod grid;
 mod index;
 mod levels;
 mod pbf;

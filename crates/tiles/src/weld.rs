@@ -9,7 +9,7 @@
 //! there too restores identical vertex sequences; collinear vertices never
 //! change a ring's shape or validity.
 
-use std::collections::HashMap;
+use crate::grid::CellGrid;
 
 use crate::levels::{Level, PartKind};
 
@@ -59,12 +59,13 @@ pub(crate) fn weld(level: &mut Level) {
     // per cell.
     let cell = (total / count.max(1)).max(1);
     let key = |v: i64| v.div_euclid(cell);
-    let mut grid: HashMap<(i64, i64), Vec<u32>> = HashMap::new();
-    for (i, v) in vertices.iter().enumerate() {
-        grid.entry((key(v[0]), key(v[1])))
-            .or_default()
-            .push(i as u32);
-    }
+    let grid = CellGrid::new(
+        vertices
+            .iter()
+            .enumerate()
+            .map(|(i, v)| ((key(v[0]), key(v[1])), i as u32))
+            .collect(),
+    );
     let mut coords = Vec::with_capacity(level.coords.len());
     let mut found: Vec<(i128, [i64; 2])> = Vec::new();
     for part in &mut level.parts {
@@ -82,7 +83,7 @@ pub(crate) fn weld(level: &mut Level) {
             found.clear();
             for x in key(a[0].min(b[0]))..=key(a[0].max(b[0])) {
                 for y in key(a[1].min(b[1]))..=key(a[1].max(b[1])) {
-                    for &vi in grid.get(&(x, y)).map_or(&[][..], Vec::as_slice) {
+                    for vi in grid.cell((x, y)) {
                         let v = vertices[vi as usize];
                         if strictly_on(a, b, v) {
                             let t = i128::from(v[0] - a[0]) * i128::from(b[0] - a[0])
