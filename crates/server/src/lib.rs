@@ -11,11 +11,13 @@ pub mod export;
 mod footprints;
 mod limits;
 pub mod negotiate;
+pub mod observe;
 pub mod openapi;
 pub mod ops;
 mod outcomes;
 mod params;
 mod primary_care;
+pub mod tile_cache;
 mod tile_routes;
 pub mod tiles;
 pub mod web;
@@ -246,7 +248,7 @@ pub static ROUTES: &[Route] = &[
 const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The application's router: [`ROUTES`], with CORS on the API and tiles, then the web map's
-/// files, then the layers every answer passes through.
+/// files, then the layers every answer passes through ([`outer_layers`]).
 pub fn router(state: Arc<AppState>) -> Router {
     let mut public = Router::new();
     for r in ROUTES {
@@ -260,23 +262,36 @@ pub fn router(state: Arc<AppState>) -> Router {
     let api_404: Router = Router::new()
         .fallback(api_not_found)
         .layer(cors(&state.cors_origins));
-    Router::new()
-        .merge(public)
-        .fallback(
-            move |State(s): State<Arc<AppState>>, req: axum::extract::Request| {
-                fallback(s, api_404.clone(), req)
-            },
-        )
-        .layer(CompressionLayer::new().compress_when(compress_when()))
-        .layer(axum::middleware::map_response(security_headers))
-        .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
-        .layer(axum::middleware::from_fn(ops::observe))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(ops::NextRequestId(
-            state.ops.clone(),
-        )))
-        .layer(axum::middleware::from_fn(ops::drop_odd_request_id))
-        .with_state(state)
+    let app = Router::new().merge(public).fallback(
+        move |State(s): State<Arc<AppState>>, req: axum::extract::Request| {
+            fallback(s, api_404.clone(), req)
+        },
+    );
+    outer_layers(app, &state).with_state(state)
+}
+
+/// The layers every answer passes through, outermost first: a client's odd request id is
+/// dropped, an id is set and sent back, the request is counted and timed by route, its body
+/// may take [`BODY_TIMEOUT`], the security headers are added, and the answer is compressed
+/// when worth it.
+///
+/// One stack, applied by one `Router::layer`: axum wraps (and boxes) every route once per call
+/// of `layer` and clones that wrapping on every request, and `axum::middleware::from_fn` clones
+/// the stack beneath it again, so seven separate layers cost a busy tile server about a tenth of
+/// its throughput (BENCHMARKS.md, issue 13).
+fn outer_layers(router: Router<Arc<AppState>>, state: &AppState) -> Router<Arc<AppState>> {
+    router.layer(
+        tower::ServiceBuilder::new()
+            .map_request(observe::drop_odd_request_id)
+            .layer(SetRequestIdLayer::x_request_id(ops::NextRequestId(
+                state.ops.clone(),
+            )))
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(observe::ObserveLayer)
+            .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
+            .map_response(security_headers)
+            .layer(CompressionLayer::new().compress_when(compress_when())),
+    )
 }
 
 /// CORS for the API and tiles. They serve public open data, so by default any origin may read
@@ -394,7 +409,7 @@ async fn api_not_found(uri: axum::http::Uri) -> ApiError {
 
 /// Headers every response carries. The policy allows our own origin only: the map fetches
 /// nothing from anywhere else.
-async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
+fn security_headers<B>(mut res: axum::http::Response<B>) -> axum::http::Response<B> {
     let h = res.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -6,11 +6,10 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics::{Counter, Histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -92,10 +91,10 @@ fn describe() {
 }
 
 /// One route's metric handles, registered once.
-struct RouteMetrics {
-    requests: Counter,
-    errors: Counter,
-    duration: Histogram,
+pub(crate) struct RouteMetrics {
+    pub(crate) requests: Counter,
+    pub(crate) errors: Counter,
+    pub(crate) duration: Histogram,
 }
 
 impl RouteMetrics {
@@ -111,7 +110,7 @@ impl RouteMetrics {
 
 /// Handles for every entry of [`crate::ROUTES`], then one for the rest; empty when metrics are
 /// unavailable (the reason is logged once and `/metrics` answers it).
-fn route_metrics() -> &'static [RouteMetrics] {
+pub(crate) fn route_metrics() -> &'static [RouteMetrics] {
     static ALL: OnceLock<Vec<RouteMetrics>> = OnceLock::new();
     ALL.get_or_init(|| {
         if prometheus().is_err() {
@@ -125,7 +124,7 @@ fn route_metrics() -> &'static [RouteMetrics] {
     })
 }
 
-fn slot(method: &axum::http::Method, route: Option<&str>) -> usize {
+pub(crate) fn slot(method: &axum::http::Method, route: Option<&str>) -> usize {
     route
         .and_then(|r| {
             crate::ROUTES
@@ -135,8 +134,17 @@ fn slot(method: &axum::http::Method, route: Option<&str>) -> usize {
         .unwrap_or(crate::ROUTES.len())
 }
 
-fn route_name(slot: usize) -> &'static str {
+pub(crate) fn route_name(slot: usize) -> &'static str {
     crate::ROUTES.get(slot).map_or("other", |r| r.path)
+}
+
+/// Handles of counters without labels, registered once (with the recorder installed first, so
+/// that they are not no-ops); no-ops when metrics are unavailable.
+pub(crate) fn counters<const N: usize>(names: [&'static str; N]) -> [Counter; N] {
+    if prometheus().is_err() {
+        return std::array::from_fn(|_| Counter::noop());
+    }
+    names.map(|n| metrics::counter!(n))
 }
 
 /// Request ids for requests that bring none: a counter shared across reloads.
@@ -148,58 +156,6 @@ impl MakeRequestId for NextRequestId {
         let n = self.0.next_id.fetch_add(1, Ordering::Relaxed);
         Some(RequestId::new(HeaderValue::from(n)))
     }
-}
-
-/// Drop a client's `X-Request-Id` unless it is 1 to 64 letters, digits and dashes, so that a
-/// fresh one is made and no client text reaches our logs unchecked.
-pub async fn drop_odd_request_id(mut req: Request, next: Next) -> Response {
-    let odd = req.headers().get("x-request-id").is_some_and(|v| {
-        let b = v.as_bytes();
-        b.is_empty() || b.len() > 64 || !b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-    });
-    if odd {
-        req.headers_mut().remove("x-request-id");
-    }
-    next.run(req).await
-}
-
-/// Count every request by route, time it, and log it with its id.
-pub async fn observe(req: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let slot = slot(
-        req.method(),
-        req.extensions()
-            .get::<MatchedPath>()
-            .map(MatchedPath::as_str),
-    );
-    let id = req
-        .extensions()
-        .get::<RequestId>()
-        .map(|id| id.header_value().clone());
-    let log = tracing::enabled!(tracing::Level::DEBUG);
-    let (method, path) = if log {
-        (req.method().to_string(), req.uri().path().to_owned())
-    } else {
-        (String::new(), String::new())
-    };
-    let res = next.run(req).await;
-    let secs = started.elapsed().as_secs_f64();
-    let status = res.status().as_u16();
-    if let Some(m) = route_metrics().get(slot) {
-        m.requests.increment(1);
-        m.duration.record(secs);
-        if status >= 500 {
-            m.errors.increment(1);
-        }
-    }
-    // Access lines at debug (RUST_LOG=equimap_server=debug) keep a busy tile server quiet;
-    // server errors are always logged.
-    if status >= 500 {
-        tracing::warn!(request_id = ?id, status, ms = secs * 1000.0, route = route_name(slot), "request failed");
-    } else if log {
-        tracing::debug!(request_id = ?id, %method, %path, status, ms = secs * 1000.0, "request");
-    }
-    res
 }
 
 /// Set the gauges read at scrape time: the atlas, the tile cache and the site-report limiter.

@@ -1,6 +1,6 @@
 //! Vector tiles over HTTP: generated on demand from the atlas (or read from a PMTiles archive),
-//! gzipped once, and kept in a byte-bounded cache (moka, lock-free on a hit) so a cached tile costs what a prebuilt one
-//! does.
+//! gzipped once, and kept in a byte-bounded cache ([`crate::tile_cache`]) so a cached tile
+//! costs what a prebuilt one does.
 
 use std::hash::{Hash, Hasher};
 use std::io::Write;
@@ -14,6 +14,7 @@ use equimap_tiles::atlas::AtlasTiles;
 use serde_json::Value;
 
 use crate::ApiError;
+use crate::tile_cache::TileCache;
 
 /// Tile serving settings.
 #[derive(Debug, Clone)]
@@ -67,12 +68,6 @@ pub struct Tile {
     pub etag: HeaderValue,
 }
 
-/// A cached tile's key: set index, z, x, y.
-type Key = (u16, u8, u32, u32);
-
-/// Bytes a cached tile is charged beyond its body (key, tag and the cache's own bookkeeping).
-const ENTRY_OVERHEAD: usize = 96;
-
 const HITS: &str = "equimap_tile_cache_hits_total";
 const MISSES: &str = "equimap_tile_cache_misses_total";
 const CACHE_BYTES: &str = "equimap_tile_cache_bytes";
@@ -102,13 +97,15 @@ pub struct TileService {
     pub config: TileConfig,
     source: TileSource,
     names: Vec<String>,
-    /// Compressed tiles by key, bounded in bytes; a hit takes no lock (moka).
-    cache: Option<moka::sync::Cache<Key, Tile>>,
+    /// Compressed tiles by key, bounded in bytes.
+    cache: Option<TileCache>,
     cache_control: HeaderValue,
     /// Requests answered from the cache.
     pub hits: AtomicU64,
     /// Requests that generated a tile.
     pub misses: AtomicU64,
+    /// The same two in `/metrics`, registered once (they outlive a reload there).
+    counters: [metrics::Counter; 2],
 }
 
 fn etag(bytes: &[u8]) -> Result<HeaderValue, ApiError> {
@@ -119,10 +116,6 @@ fn etag(bytes: &[u8]) -> Result<HeaderValue, ApiError> {
         .map_err(|e| ApiError::Internal(format!("entity tag {tag} is not a header value: {e}")))
 }
 
-fn weigh(_: &Key, t: &Tile) -> u32 {
-    u32::try_from(t.gz.len() + ENTRY_OVERHEAD).unwrap_or(u32::MAX)
-}
-
 impl TileService {
     /// A service over a source. A `cache_control` that is not a valid header value is refused.
     pub fn new(source: TileSource, config: TileConfig) -> Self {
@@ -130,12 +123,7 @@ impl TileService {
             TileSource::Atlas(t) => t.names().map(str::to_owned).collect(),
             TileSource::Archive { name, .. } => vec![name.clone()],
         };
-        let cache = (config.cache_bytes > 0).then(|| {
-            moka::sync::Cache::builder()
-                .max_capacity(config.cache_bytes as u64)
-                .weigher(weigh)
-                .build()
-        });
+        let cache = (config.cache_bytes > 0).then(|| TileCache::new(config.cache_bytes));
         let cache_control = HeaderValue::from_str(&config.cache_control).unwrap_or_else(|e| {
             tracing::error!(
                 "tile Cache-Control {:?} is not a valid header ({e}); sending no-cache",
@@ -151,6 +139,7 @@ impl TileService {
             cache_control,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            counters: crate::ops::counters([HITS, MISSES]),
         }
     }
 
@@ -225,11 +214,11 @@ impl TileService {
         let key = (set, z, x, y);
         if let Some(t) = self.cache.as_ref().and_then(|c| c.get(&key)) {
             self.hits.fetch_add(1, Ordering::Relaxed);
-            metrics::counter!(HITS).increment(1);
+            self.counters[0].increment(1);
             return Ok(Some(t));
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
-        metrics::counter!(MISSES).increment(1);
+        self.counters[1].increment(1);
         let gz = self.make(name, z, x, y)?;
         let tile = Tile {
             etag: etag(&gz)?,
@@ -266,12 +255,9 @@ impl TileService {
         }
     }
 
-    /// Tiles and bytes held in the cache (moka counts them shortly after each change).
+    /// Tiles and bytes held in the cache.
     fn cached(&self) -> (u64, u64) {
-        self.cache.as_ref().map_or((0, 0), |c| {
-            c.run_pending_tasks();
-            (c.entry_count(), c.weighted_size())
-        })
+        self.cache.as_ref().map_or((0, 0), TileCache::usage)
     }
 
     /// Set the cache gauges of `/metrics`.
