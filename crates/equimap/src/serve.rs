@@ -252,13 +252,16 @@ fn init_tracing() {
 
 /// The router over a freshly built state, with the gradients computed and the LSOAs projected
 /// to BNG for site reports in the background: the server is ready at once, and a gradient or
-/// site report asked for before its turn computes what it needs itself.
+/// site report asked for before its turn computes what it needs itself. The warm-up runs at the
+/// lowest priority: it takes 2-3 s of a core, which on two cores the first seconds of serving
+/// (and bench/before_after.sh's wrk runs) had to share (issue 13).
 pub fn serving(state: Arc<AppState>) -> axum::Router {
     if let Ok(mut serving) = SERVING.lock() {
         *serving = Arc::downgrade(&state);
     }
     let warm = state.clone();
     std::thread::spawn(move || {
+        lowest_priority();
         let started = Instant::now();
         let n = warm.query.warm_gradients();
         tracing::info!(
@@ -275,6 +278,15 @@ pub fn serving(state: Arc<AppState>) -> axum::Router {
         }
     });
     equimap_server::router(state)
+}
+
+/// Run the calling thread at the lowest priority (nice 19). On Linux a thread id names one
+/// thread; elsewhere `setpriority` would lower the whole process, so it is left alone there.
+fn lowest_priority() {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19) {
+        tracing::debug!("the gradient warm-up keeps its priority: {e}");
+    }
 }
 
 /// Serve until SIGTERM or Ctrl-C.
