@@ -4,31 +4,9 @@
 
 mod common;
 
-use std::sync::{Arc, OnceLock};
-
 use axum::http::StatusCode;
-use equimap_server::AppState;
+use common::{atlas_get as get, atlas_text as text};
 use serde_json::Value;
-
-fn state() -> Arc<AppState> {
-    static STATE: OnceLock<Arc<AppState>> = OnceLock::new();
-    STATE
-        .get_or_init(|| Arc::new(AppState::new(common::query())))
-        .clone()
-}
-
-async fn get(uri: &str) -> (StatusCode, Value) {
-    let (s, _, b) = common::get(state(), uri, &[]).await;
-    let v = serde_json::from_slice(&b)
-        .unwrap_or_else(|_| panic!("JSON from {uri}: {}", String::from_utf8_lossy(&b)));
-    (s, v)
-}
-
-async fn text(uri: &str) -> String {
-    let (s, _, b) = common::get(state(), uri, &[]).await;
-    assert_eq!(s, StatusCode::OK, "{uri}");
-    String::from_utf8(b).expect("utf8")
-}
 
 fn indicator<'a>(p: &'a Value, id: &str) -> &'a Value {
     p["indicators"]

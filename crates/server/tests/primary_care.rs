@@ -4,25 +4,9 @@
 
 mod common;
 
-use std::sync::{Arc, OnceLock};
-
 use axum::http::StatusCode;
-use equimap_server::AppState;
+use common::atlas_get as get;
 use serde_json::Value;
-
-fn state() -> Arc<AppState> {
-    static STATE: OnceLock<Arc<AppState>> = OnceLock::new();
-    STATE
-        .get_or_init(|| Arc::new(AppState::new(common::query())))
-        .clone()
-}
-
-async fn get(uri: &str) -> (StatusCode, Value) {
-    let (s, _, b) = common::get(state(), uri, &[]).await;
-    let v = serde_json::from_slice(&b)
-        .unwrap_or_else(|_| panic!("JSON from {uri}: {}", String::from_utf8_lossy(&b)));
-    (s, v)
-}
 
 fn condition<'a>(v: &'a Value, code: &str) -> &'a Value {
     v["prevalence"]
@@ -228,9 +212,8 @@ async fn unknown_codes_are_json_404s() {
 
 #[tokio::test]
 async fn practices_layer_and_catalogue() {
-    let (s, _, b) = common::get(state(), "/api/practices?condition=DM", &[]).await;
+    let (s, v) = get("/api/practices?condition=DM").await;
     assert_eq!(s, StatusCode::OK);
-    let v: Value = serde_json::from_slice(&b).expect("geojson");
     assert_eq!(v["features"].as_array().expect("features").len(), 87);
     assert_eq!(v["england"], 7.8946);
     let (_, v) = get("/api/primary-care").await;
@@ -241,24 +224,11 @@ async fn practices_layer_and_catalogue() {
 
 #[tokio::test]
 async fn a_site_reports_its_nearest_practices_with_their_prevalence() {
-    use tower::ServiceExt;
     // A 200 m square around Laurel Bank Surgery (B86086, LS6 3DS).
     let (lon, lat, d) = (-1.58733, 53.81695, 0.001);
     let body = serde_json::json!({"type": "Polygon", "coordinates": [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]]});
-    let res = equimap_server::router(state())
-        .oneshot(
-            axum::http::Request::post("/api/site")
-                .header("content-type", "application/json")
-                .body(axum::body::Body::from(body.to_string()))
-                .expect("request"),
-        )
-        .await
-        .expect("response");
-    assert_eq!(res.status(), StatusCode::OK);
-    let bytes = axum::body::to_bytes(res.into_body(), 1 << 26)
-        .await
-        .expect("body");
-    let r: Value = serde_json::from_slice(&bytes).expect("json");
+    let (s, r) = common::atlas_post("/api/site", &body).await;
+    assert_eq!(s, StatusCode::OK);
     let first = &r["nearest_gp_practices"][0];
     assert_eq!(first["org_code"], "B86086");
     assert_eq!(first["distance_m"], 0.0);

@@ -67,3 +67,36 @@ pub async fn post(
             .to_vec(),
     )
 }
+
+/// A state over the committed atlas with no tiles, web files or archives, built once per test
+/// binary.
+pub fn atlas_state() -> Arc<AppState> {
+    static STATE: std::sync::OnceLock<Arc<AppState>> = std::sync::OnceLock::new();
+    STATE
+        .get_or_init(|| Arc::new(AppState::new(query())))
+        .clone()
+}
+
+fn json(uri: &str, b: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(b)
+        .unwrap_or_else(|_| panic!("JSON from {uri}: {}", String::from_utf8_lossy(b)))
+}
+
+/// GET from [`atlas_state`]: status and the JSON body.
+pub async fn atlas_get(uri: &str) -> (StatusCode, serde_json::Value) {
+    let (s, _, b) = get(atlas_state(), uri, &[]).await;
+    (s, json(uri, &b))
+}
+
+/// GET a text answer (a CSV, say) from [`atlas_state`], which must be 200.
+pub async fn atlas_text(uri: &str) -> String {
+    let (s, _, b) = get(atlas_state(), uri, &[]).await;
+    assert_eq!(s, StatusCode::OK, "{uri}");
+    String::from_utf8(b).expect("utf8")
+}
+
+/// POST a JSON body to [`atlas_state`]: status and the JSON answer.
+pub async fn atlas_post(uri: &str, body: &serde_json::Value) -> (StatusCode, serde_json::Value) {
+    let (s, _, b) = post(atlas_state(), uri, body.to_string()).await;
+    (s, json(uri, &b))
+}
