@@ -2,8 +2,8 @@
 //! client's request id when it is not a sane one.
 //!
 //! They are plain tower services rather than `axum::middleware::from_fn`: `from_fn` clones the
-//! whole stack beneath it and boxes it again on every request, which cost a busy tile server
-//! about a tenth of its throughput (BENCHMARKS.md, issue 13).
+//! whole stack beneath it and boxes it again on every request, part of why a cached tile cost
+//! 36.7 µs of CPU instead of 23.5 (BENCHMARKS.md, issue 13).
 
 use std::future::Future;
 use std::pin::Pin;
