@@ -1,6 +1,7 @@
 //! Natural green space from OpenStreetMap: the tag files of issue #5, the access filter, the
 //! de-duplication against OS Open Greenspace, and the merging of touching polygons into sites.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use geo::{
@@ -95,6 +96,8 @@ pub(crate) fn read_natural(
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut other_access: BTreeMap<String, usize> = BTreeMap::new();
+    // Each candidate's polygons, in candidate order.
+    let mut parts: Vec<Vec<Polygon<f64>>> = Vec::new();
     for (file, tag, label) in NATURAL_FILES {
         let (path, text) = src.read_text(&format!("{OSM_DIR}/{file}"))?;
         let feats = features(&path, &text, OSM_ID)?;
@@ -161,10 +164,10 @@ pub(crate) fn read_natural(
                 key,
                 name: f.str("name").map(str::to_owned),
                 labels: BTreeSet::from([label]),
-                // Dissolving the feature on its own repairs self-overlapping OSM rings, so
-                // that its area and its overlap with OS below are measured correctly.
-                shape: geo::unary_union(&polys),
+                // Dissolved below, once every file is read.
+                shape: MultiPolygon(Vec::new()),
             });
+            parts.push(polys);
             kept += 1;
         }
         let not_area = if not_area.is_empty() {
@@ -196,6 +199,12 @@ pub(crate) fn read_natural(
         }
     ));
 
+    // Dissolving each feature on its own repairs self-overlapping OSM rings, so that its area
+    // and its overlap with OS below are measured correctly.
+    let shapes: Vec<MultiPolygon<f64>> = parts.par_iter().map(|p| geo::unary_union(p)).collect();
+    for (c, shape) in candidates.iter_mut().zip(shapes) {
+        c.shape = shape;
+    }
     let candidates = clip_to_unmapped(candidates, os_polygons, report);
     let merged = merge(&candidates);
     let mut sites = Vec::with_capacity(merged.len());
@@ -289,48 +298,34 @@ fn clip_to_unmapped(
             .filter_map(|(i, p)| Some(GeomWithData::new(rect_of(p.bounding_rect()?), i)))
             .collect(),
     );
+    let clips: Vec<Clip> = candidates
+        .into_par_iter()
+        .map(|c| clip_one(c, &cover, &tree))
+        .collect();
     let (mut dropped, mut clipped, mut untouched, mut empty, mut slivers) = (0, 0, 0, 0, 0);
     let mut out = BTreeMap::new();
-    for mut c in candidates {
-        let Some(r) = c.shape.bounding_rect() else {
-            empty += 1;
-            continue;
-        };
-        let env = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
-        let mut near: Vec<usize> = tree
-            .locate_in_envelope_intersecting(env)
-            .map(|g| g.data)
-            .filter(|&i| cover.0[i].intersects(&c.shape))
-            .collect();
-        near.sort_unstable();
-        let area = c.shape.unsigned_area();
-        if area <= 0.0 {
-            empty += 1;
-            continue;
-        }
-        if near.is_empty() {
-            untouched += 1;
-        } else {
-            let local = MultiPolygon(near.iter().map(|&i| cover.0[i].clone()).collect());
-            let overlap = c.shape.intersection(&local).unsigned_area();
-            if overlap >= DUPLICATE_SHARE * area {
+    for clip in clips {
+        let kept = match clip {
+            Clip::Empty(n) => {
+                slivers += n;
+                empty += 1;
+                continue;
+            }
+            Clip::Dropped => {
                 dropped += 1;
                 continue;
             }
-            if overlap > 0.0 {
-                let (rest, n) = without_slivers(c.shape.difference(&local));
-                slivers += n;
-                if rest.0.is_empty() {
-                    empty += 1;
-                    continue;
-                }
-                c.shape = rest;
-                clipped += 1;
-            } else {
+            Clip::Untouched(c) => {
                 untouched += 1;
+                c
             }
-        }
-        out.insert(c.key.clone(), c);
+            Clip::Clipped(c, n) => {
+                slivers += n;
+                clipped += 1;
+                c
+            }
+        };
+        out.insert(kept.key.clone(), kept);
     }
     report.line(format!(
         "OpenStreetMap vs OS Open Greenspace (sites of any function): {dropped} features dropped \
@@ -340,6 +335,57 @@ fn clip_to_unmapped(
         DUPLICATE_SHARE * 100.0
     ));
     out
+}
+
+/// What clipping did to one candidate.
+enum Clip {
+    /// Nothing left (after dropping this many slivers).
+    Empty(usize),
+    /// Mostly an OS site already: the same place mapped twice.
+    Dropped,
+    /// No OS site overlaps it.
+    Untouched(Candidate),
+    /// Cut to the part outside OS sites, after dropping this many slivers.
+    Clipped(Candidate, usize),
+}
+
+/// Clip one candidate to the part outside the OS sites (`cover`, indexed by `tree`).
+fn clip_one(
+    mut c: Candidate,
+    cover: &MultiPolygon<f64>,
+    tree: &RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+) -> Clip {
+    let Some(r) = c.shape.bounding_rect() else {
+        return Clip::Empty(0);
+    };
+    let env = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+    let mut near: Vec<usize> = tree
+        .locate_in_envelope_intersecting(env)
+        .map(|g| g.data)
+        .filter(|&i| cover.0[i].intersects(&c.shape))
+        .collect();
+    near.sort_unstable();
+    let area = c.shape.unsigned_area();
+    if area <= 0.0 {
+        return Clip::Empty(0);
+    }
+    if near.is_empty() {
+        return Clip::Untouched(c);
+    }
+    let local = MultiPolygon(near.iter().map(|&i| cover.0[i].clone()).collect());
+    let overlap = c.shape.intersection(&local).unsigned_area();
+    if overlap >= DUPLICATE_SHARE * area {
+        return Clip::Dropped;
+    }
+    if overlap <= 0.0 {
+        return Clip::Untouched(c);
+    }
+    let (rest, n) = without_slivers(c.shape.difference(&local));
+    if rest.0.is_empty() {
+        return Clip::Empty(n);
+    }
+    c.shape = rest;
+    Clip::Clipped(c, n)
 }
 
 /// Drops the polygons under [`SLIVER_M2`], measured in BNG; returns the rest and how many went.

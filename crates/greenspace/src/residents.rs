@@ -1,6 +1,7 @@
 //! Residents: Output Area population-weighted centroids, their weights, the areas they belong
 //! to, and what each one can reach.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 use equimap_atlas::{AreaSet, Geography};
@@ -237,7 +238,7 @@ pub(crate) fn measure(oas: &mut [OutputAreaResult], sites: &[Reachable]) {
             .map(|o| GeomWithData::new([o.bng.0, o.bng.1], o.weight))
             .collect(),
     );
-    for oa in oas.iter_mut() {
+    oas.par_iter_mut().for_each(|oa| {
         let p = [oa.bng.0, oa.bng.1];
         oa.park_entrance_m = parks.nearest(sites, p);
         for (k, (st, index)) in STANDARDS.iter().zip(&by_standard).enumerate() {
@@ -253,7 +254,7 @@ pub(crate) fn measure(oas: &mut [OutputAreaResult], sites: &[Reachable]) {
             .locate_within_distance(p, 1000.0 * 1000.0)
             .map(|g| g.data)
             .sum();
-    }
+    });
 }
 
 /// The population-weighted share meeting each standard if every site were judged by its own

@@ -150,10 +150,32 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     let built = build_boundaries(&mut log, &m, &sel, &pb, &mut notes, committees.as_ref())?;
     pb.inc(1);
 
+    // Build beside the target, then check that it loads, then swap.
+    let tmp = staging_dir(&opts.out)?;
+    let dir = tmp.path();
+    let england = sel == Selection::England;
     let mut b = indicators::Builder::new(sel.code(), &m.name);
-    let made = build_indicators(&mut log, &m, &mut b, &built, &pb, &mut notes)?;
+    // The context layers (postcodes, places, GP practices and registers, basemap) need only
+    // the boundaries: they are made on a thread of their own while the indicators are built.
+    let (made, context) = std::thread::scope(|s| {
+        let mut context_log = log.fork();
+        let (m, built) = (&m, &built);
+        let context = s.spawn(move || {
+            let mut notes = Vec::new();
+            let layers = context_layers(&mut context_log, m, dir, built, england, &mut notes);
+            (layers, notes, context_log)
+        });
+        let made = build_indicators(&mut log, m, &mut b, built, &pb, &mut notes);
+        let context = joined(context);
+        (made, context)
+    });
+    let made = made?;
+    let (context_layers, context_notes, context_log) = context;
+    let mut reference_layers = context_layers?;
+    log.merge(context_log);
     pb.set_message("District trends");
     let trends = district_trends(&mut log, &m, &mut notes)?;
+    log.clear_cache();
 
     let codes: BTreeMap<Geography, Vec<String>> = built
         .iter()
@@ -171,9 +193,6 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     }
     let (catalogue, tables, references) = b.finish(&codes);
 
-    // Build beside the target, then check that it loads, then swap.
-    let tmp = staging_dir(&opts.out)?;
-    let dir = tmp.path();
     pb.set_message("Writing boundaries");
     let geo_records = write_geographies(dir, &built)?;
     pb.inc(1);
@@ -183,15 +202,8 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     pb.inc(1);
 
     pb.set_message("Reference layers");
-    let mut reference_layers = write_reference_layers(
-        &mut log,
-        &m,
-        dir,
-        &built,
-        made,
-        &mut notes,
-        sel == Selection::England,
-    )?;
+    notes.extend(context_notes);
+    reference_layers.extend(write_made_layers(dir, made, &mut notes)?);
     if let Some(c) = &committees
         && built.contains_key(&Geography::Committee)
     {
@@ -227,7 +239,10 @@ struct MadeLayers {
 
 /// Every indicator, in catalogue order: population and age, the IoD 2025 and 2019 and the
 /// change between them, life expectancy, Census 2021 health, fuel poverty, green-space access;
-/// then the resident points, which need the LSOA populations.
+/// then the resident points, which need the LSOA populations. Green space and the resident
+/// points need only the populations and the boundaries, so each is made on a thread of its own
+/// while this one reads the deprivation and health sources; what each adds to the atlas is
+/// added in the same order as before, so the output does not depend on the threads.
 fn build_indicators(
     log: &mut read::SourceLog,
     m: &membership::Membership,
@@ -240,6 +255,49 @@ fn build_indicators(
     let pops = indicators::population(log, m, b)?;
     indicators::age_bands(log, m, b)?;
     pb.inc(1);
+    let (mut green_log, mut residents_log) = (log.fork(), log.fork());
+    let area_sets: BTreeMap<Geography, equimap_atlas::AreaSet> =
+        built.iter().map(|(g, bg)| (*g, bg.areas.clone())).collect();
+    let (green, placed, main) = std::thread::scope(|s| {
+        let green = s.spawn(|| greenspace::compute(&mut green_log, m, &area_sets, &pops.lsoa21));
+        let placed = s.spawn(|| {
+            residents::build(
+                &mut residents_log,
+                &built[&Geography::Lsoa21].areas,
+                &pops.lsoa21,
+            )
+        });
+        let main = deprivation_and_health(log, m, b, &pops, pb);
+        (joined(green), joined(placed), main)
+    });
+    main?;
+    let (green, placed) = (green?, placed?);
+    log.merge(green_log);
+    log.merge(residents_log);
+    let green = match green {
+        greenspace::Outcome::Built(out) => {
+            greenspace::add_indicators(b, &out);
+            notes.extend(out.report.iter().map(|l| format!("green space: {l}")));
+            Some(out)
+        }
+        greenspace::Outcome::Skipped(why) => {
+            notes.push(why);
+            None
+        }
+    };
+    pb.inc(1);
+    Ok(MadeLayers { green, placed })
+}
+
+/// The IoD 2025 and 2019 and the change between them, life expectancy, Census 2021 health and
+/// fuel poverty.
+fn deprivation_and_health(
+    log: &mut read::SourceLog,
+    m: &membership::Membership,
+    b: &mut indicators::Builder,
+    pops: &indicators::Populations,
+    pb: &ProgressBar,
+) -> Result<()> {
     pb.set_message("IoD2025");
     indicators::iod2025(
         log,
@@ -255,7 +313,7 @@ fn build_indicators(
     indicators::imd_change(log, m, b, &pops.lsoa11)?;
     pb.inc(1);
     pb.set_message("Life expectancy");
-    indicators::life_expectancy(log, m, b, &pops)?;
+    indicators::life_expectancy(log, m, b, pops)?;
     pb.set_message("Census 2021 health and fuel poverty");
     let england_lsoas: std::collections::BTreeSet<&str> = pops
         .england_lsoa21_census
@@ -264,24 +322,13 @@ fn build_indicators(
         .collect();
     indicators::census_health(log, m, b, &england_lsoas)?;
     indicators::fuel_poverty(log, m, b, &england_lsoas)?;
-    pb.set_message("Green-space access");
-    let area_sets: BTreeMap<Geography, equimap_atlas::AreaSet> =
-        built.iter().map(|(g, bg)| (*g, bg.areas.clone())).collect();
-    let green = match greenspace::compute(log, m, &area_sets, &pops.lsoa21)? {
-        greenspace::Outcome::Built(out) => {
-            greenspace::add_indicators(b, &out);
-            notes.extend(out.report.iter().map(|l| format!("green space: {l}")));
-            Some(out)
-        }
-        greenspace::Outcome::Skipped(why) => {
-            notes.push(why);
-            None
-        }
-    };
-    pb.set_message("Placing residents");
-    let placed = residents::build(log, &built[&Geography::Lsoa21].areas, &pops.lsoa21)?;
-    pb.inc(1);
-    Ok(MadeLayers { green, placed })
+    Ok(())
+}
+
+/// The result of a scoped thread; a panic there carries on here.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// OHID Fingertips trends for the selection's districts; a note names districts without any.
@@ -306,16 +353,15 @@ fn district_trends(
     Ok(trends)
 }
 
-/// Postcodes, places, GP practices and the basemap, GP registers and PCNs, then the green-space and resident layers
-/// the indicator steps made; returns every layer's manifest record.
-fn write_reference_layers(
+/// Postcodes, places, GP practices and the basemap, then GP registers and PCNs; returns every
+/// layer's manifest record.
+fn context_layers(
     log: &mut read::SourceLog,
     m: &membership::Membership,
     dir: &Path,
     built: &BTreeMap<Geography, boundaries::BuiltGeography>,
-    made: MadeLayers,
-    notes: &mut Vec<String>,
     england: bool,
+    notes: &mut Vec<String>,
 ) -> Result<BTreeMap<String, LayerRecord>> {
     let districts: Vec<geo::MultiPolygon<f64>> = built[&Geography::District]
         .areas
@@ -325,6 +371,17 @@ fn write_reference_layers(
         .collect();
     let mut layers = reference_layers::build(log, m, dir, &districts)?;
     layers.extend(primary_care_step(log, england, dir, notes)?);
+    Ok(layers)
+}
+
+/// The green-space and resident layers the indicator steps made; returns their manifest
+/// records.
+fn write_made_layers(
+    dir: &Path,
+    made: MadeLayers,
+    notes: &mut Vec<String>,
+) -> Result<BTreeMap<String, LayerRecord>> {
+    let mut layers = BTreeMap::new();
     if let Some(out) = &made.green {
         layers.extend(greenspace::write_layers(dir, out)?);
     }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use flate2::read::MultiGzDecoder;
 use sha2::{Digest, Sha256};
@@ -157,7 +158,13 @@ impl<'a> Row<'a> {
         if s.is_empty() || s.eq_ignore_ascii_case("NA") {
             return Ok(None);
         }
-        match s.replace(',', "").parse::<f64>() {
+        // Thousands separators ("1,234") are dropped; most cells have none, so no copy then.
+        let parsed = if s.contains(',') {
+            s.replace(',', "").parse::<f64>()
+        } else {
+            s.parse::<f64>()
+        };
+        match parsed {
             Ok(v) if v.is_finite() => Ok(Some(v)),
             _ => Err(self.bad(col, format!("{s:?} is not a number"))),
         }
@@ -180,12 +187,28 @@ impl<'a> Row<'a> {
     }
 }
 
-/// Records every source file read, for the manifest.
+/// A parsed CSV kept for reuse, with what the manifest records of its file.
+#[derive(Clone)]
+struct Parsed {
+    csv: Arc<Csv>,
+    sha256: String,
+    bytes: u64,
+}
+
+/// Parsed CSVs by path, shared by a log and its forks (steps on other threads). Each file's
+/// slot is filled once: a second reader of a file being parsed waits for it rather than
+/// parsing it again. A failed
+/// parse leaves `None`, and the reader that needs the file reads it again for its error.
+type CsvCache = Arc<Mutex<HashMap<String, Arc<OnceLock<Option<Parsed>>>>>>;
+
+/// Records every source file read, for the manifest, and keeps parsed CSVs for reuse (several
+/// steps read the same national files).
 #[derive(Default)]
 pub struct SourceLog {
     root: PathBuf,
     /// path relative to root → (sha256, bytes, uses)
     pub entries: std::collections::BTreeMap<String, (String, u64, Vec<String>)>,
+    cache: CsvCache,
 }
 
 impl SourceLog {
@@ -194,25 +217,86 @@ impl SourceLog {
         Self {
             root: root.to_owned(),
             entries: std::collections::BTreeMap::new(),
+            cache: CsvCache::default(),
         }
     }
 
     /// Read a file under the sources root and note what it is used for.
     pub fn read(&mut self, rel: &str, used_for: &str) -> Result<SourceBytes> {
         let src = read_source(&self.root.join(rel))?;
-        let e = self
-            .entries
-            .entry(rel.to_owned())
-            .or_insert_with(|| (src.sha256.clone(), src.bytes, Vec::new()));
-        if !e.2.iter().any(|u| u == used_for) {
-            e.2.push(used_for.to_owned());
-        }
+        self.note(rel, &src.sha256, src.bytes, used_for);
         Ok(src)
     }
 
-    /// Read and parse a CSV under the sources root.
-    pub fn csv(&mut self, rel: &str, used_for: &str) -> Result<Csv> {
-        Csv::read(&self.read(rel, used_for)?)
+    fn note(&mut self, rel: &str, sha256: &str, bytes: u64, used_for: &str) {
+        let e = self
+            .entries
+            .entry(rel.to_owned())
+            .or_insert_with(|| (sha256.to_owned(), bytes, Vec::new()));
+        if !e.2.iter().any(|u| u == used_for) {
+            e.2.push(used_for.to_owned());
+        }
+    }
+
+    /// An empty log for the same root, sharing the parsed CSVs, for steps run on another
+    /// thread; [`SourceLog::merge`] adds what they read back.
+    pub fn fork(&self) -> Self {
+        Self {
+            root: self.root.clone(),
+            entries: std::collections::BTreeMap::new(),
+            cache: Arc::clone(&self.cache),
+        }
+    }
+
+    /// Add the entries of a forked log, its uses of a file after this log's own.
+    pub fn merge(&mut self, other: Self) {
+        for (rel, (sha256, bytes, uses)) in other.entries {
+            let e = self
+                .entries
+                .entry(rel)
+                .or_insert_with(|| (sha256, bytes, Vec::new()));
+            for u in uses {
+                if !e.2.contains(&u) {
+                    e.2.push(u);
+                }
+            }
+        }
+    }
+
+    /// Drop the parsed CSVs (their memory), once the steps that share them are done.
+    pub fn clear_cache(&self) {
+        if let Ok(mut c) = self.cache.lock() {
+            c.clear();
+        }
+    }
+
+    fn parsed(&self, rel: &str) -> Option<Parsed> {
+        let slot = {
+            let Ok(mut c) = self.cache.lock() else {
+                return None;
+            };
+            Arc::clone(c.entry(rel.to_owned()).or_default())
+        };
+        slot.get_or_init(|| {
+            let src = read_source(&self.root.join(rel)).ok()?;
+            let csv = Csv::read(&src).ok()?;
+            Some(Parsed {
+                csv: Arc::new(csv),
+                sha256: src.sha256,
+                bytes: src.bytes,
+            })
+        })
+        .clone()
+    }
+
+    /// Read and parse a CSV under the sources root, or take it parsed from an earlier read.
+    pub fn csv(&mut self, rel: &str, used_for: &str) -> Result<Arc<Csv>> {
+        if let Some(p) = self.parsed(rel) {
+            self.note(rel, &p.sha256, p.bytes, used_for);
+            return Ok(p.csv);
+        }
+        // Not parsable: read it again for the error that names the file, line and column.
+        Ok(Arc::new(Csv::read(&self.read(rel, used_for)?)?))
     }
 
     /// The sources directory.

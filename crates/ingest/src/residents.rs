@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 
 use equimap_atlas::{AreaSet, LayerRecord, OaResidents, Placement, ResidentLayer, ResidentPoint};
 use geo::{
-    Area, BooleanOps, BoundingRect, Closest, ClosestPoint, Coord, Geometry, InteriorPoint,
-    Intersects, LineString, MultiPolygon, Point, Polygon, Rect,
+    BooleanOps, BoundingRect, Closest, ClosestPoint, Coord, Geometry, InteriorPoint, Intersects,
+    LineString, MultiPolygon, Point, Polygon, Rect,
 };
 use rayon::prelude::*;
 use rstar::{AABB, RTree, RTreeObject};
@@ -33,6 +33,9 @@ pub enum Outcome {
     /// Not built, and why.
     Skipped(String),
 }
+
+/// Rings out of the rectangle clipper: each exterior (`true`) followed by its holes.
+type ClippedRings = Vec<(Vec<[i64; 2]>, bool)>;
 
 /// Points of one Output Area: position and the residential m² each stands for.
 type Pieces = Vec<(Coord<f64>, f64)>;
@@ -410,49 +413,157 @@ fn clip_half_plane(ring: &[Coord<f64>], side: impl Fn(&Coord<f64>) -> f64) -> Ve
     out
 }
 
-/// Cut land into the cells of a `GRID_M` grid: for each non-empty piece, a point inside it and
-/// its area. Strips first, so each cell cut handles few vertices.
+/// Millimetres per metre: the grid cut works on whole millimetres.
+const MM: f64 = 1000.0;
+/// A grid cell's side in millimetres.
+#[allow(clippy::cast_possible_truncation)]
+const CELL_MM: i64 = (GRID_M * MM) as i64;
+
+/// Cut land into the cells of a `GRID_M` grid: for each cell the land reaches, a point inside
+/// the land there and the land's area in the cell. Each cell is cut with the tile encoder's
+/// rectangle clipper ([`equimap_tiles::clip_polygon`], exact on a millimetre grid and checked
+/// against `geo`'s boolean intersection by its property test), which is far cheaper than a
+/// general boolean operation per cell.
 fn grid_points(land: &MultiPolygon<f64>) -> Vec<(Coord<f64>, f64)> {
     let Some(r) = land.bounding_rect() else {
         return Vec::new();
     };
     let first = |v: f64| (v / GRID_M).floor() * GRID_M;
-    let mut out = Vec::new();
-    let mut y = first(r.min().y);
-    while y < r.max().y {
-        let strip = land.intersection(&rect(r.min().x - 1.0, y, r.max().x + 1.0, y + GRID_M));
-        // A cell that no piece of the strip's bounding boxes reaches has an empty intersection:
-        // skip the boolean operation there (same output, far fewer calls).
-        let boxes: Vec<Rect<f64>> = strip
-            .0
-            .iter()
-            .filter_map(BoundingRect::bounding_rect)
-            .collect();
-        let mut x = first(r.min().x);
-        while x < r.max().x && !boxes.is_empty() {
-            let reaches = boxes
-                .iter()
-                .any(|b| b.min().x <= x + GRID_M && b.max().x >= x);
-            if reaches {
-                let cell = strip.intersection(&rect(x, y, x + GRID_M, y + GRID_M));
-                let area = cell.unsigned_area();
-                if area >= 0.05
-                    && let Some(p) = cell.interior_point()
-                {
-                    out.push((p.0, area));
+    let origin = Coord {
+        x: first(r.min().x),
+        y: first(r.min().y),
+    };
+    // Every cell's rings, by (row, column): rows bottom to top, columns left to right.
+    let mut cells: BTreeMap<(i64, i64), ClippedRings> = BTreeMap::new();
+    for poly in &land.0 {
+        let rings = millimetre_rings(poly, origin);
+        let Some(b) = rings.first().map(|e| ring_bbox(e)) else {
+            continue;
+        };
+        for row in b[1].div_euclid(CELL_MM)..=(b[3] - 1).div_euclid(CELL_MM) {
+            for col in b[0].div_euclid(CELL_MM)..=(b[2] - 1).div_euclid(CELL_MM) {
+                let shift = [col * CELL_MM, row * CELL_MM];
+                let local: Vec<Vec<[i64; 2]>> = rings
+                    .iter()
+                    .map(|ring| {
+                        ring.iter()
+                            .map(|p| [p[0] - shift[0], p[1] - shift[1]])
+                            .collect()
+                    })
+                    .collect();
+                let out = equimap_tiles::clip_polygon(&local, 0, CELL_MM);
+                if !out.is_empty() {
+                    cells.entry((row, col)).or_default().extend(out);
                 }
             }
-            x += GRID_M;
         }
-        y += GRID_M;
     }
-    out
+    cells
+        .into_iter()
+        .filter_map(|((row, col), rings)| cell_point(origin, row, col, &rings))
+        .collect()
 }
 
-fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
-    MultiPolygon(vec![
-        Rect::new(Coord { x: x0, y: y0 }, Coord { x: x1, y: y1 }).to_polygon(),
-    ])
+/// A polygon's rings as open rings of whole millimetres from `origin`, the exterior with
+/// positive shoelace area and holes negative (the clipper's convention), without repeated or
+/// degenerate points.
+fn millimetre_rings(poly: &Polygon<f64>, origin: Coord<f64>) -> Vec<Vec<[i64; 2]>> {
+    #[allow(clippy::cast_possible_truncation)]
+    let mm = |v: f64| (v * MM).round() as i64;
+    let ring = |ls: &LineString<f64>, exterior: bool| {
+        let mut pts: Vec<[i64; 2]> =
+            ls.0.iter()
+                .map(|c| [mm(c.x - origin.x), mm(c.y - origin.y)])
+                .collect();
+        pts.dedup();
+        if pts.len() > 1 && pts.first() == pts.last() {
+            pts.pop();
+        }
+        if (shoelace2(&pts) > 0) != exterior {
+            pts.reverse();
+        }
+        pts
+    };
+    let exterior = ring(poly.exterior(), true);
+    if exterior.len() < 3 || shoelace2(&exterior) == 0 {
+        return Vec::new();
+    }
+    std::iter::once(exterior)
+        .chain(
+            poly.interiors()
+                .iter()
+                .map(|h| ring(h, false))
+                .filter(|h| h.len() >= 3 && shoelace2(h) != 0),
+        )
+        .collect()
+}
+
+/// Twice the signed shoelace area of an open ring.
+fn shoelace2(ring: &[[i64; 2]]) -> i128 {
+    let n = ring.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (ring[i], ring[(i + 1) % n]);
+            i128::from(a[0]) * i128::from(b[1]) - i128::from(b[0]) * i128::from(a[1])
+        })
+        .sum()
+}
+
+/// `[min x, min y, max x, max y]` of a ring.
+fn ring_bbox(ring: &[[i64; 2]]) -> [i64; 4] {
+    ring.iter()
+        .fold([i64::MAX, i64::MAX, i64::MIN, i64::MIN], |b, p| {
+            [
+                b[0].min(p[0]),
+                b[1].min(p[1]),
+                b[2].max(p[0]),
+                b[3].max(p[1]),
+            ]
+        })
+}
+
+/// The point and area of one cell's land (`rings`: the clipper's output, each exterior followed
+/// by its holes, in millimetres from the cell's corner); `None` under 0.05 m².
+fn cell_point(
+    origin: Coord<f64>,
+    row: i64,
+    col: i64,
+    rings: &[(Vec<[i64; 2]>, bool)],
+) -> Option<(Coord<f64>, f64)> {
+    #[allow(clippy::cast_precision_loss)]
+    let area = rings.iter().map(|(r, _)| shoelace2(r)).sum::<i128>() as f64 / 2.0 / (MM * MM);
+    if area < 0.05 {
+        return None;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let corner = Coord {
+        x: origin.x + (col * CELL_MM) as f64 / MM,
+        y: origin.y + (row * CELL_MM) as f64 / MM,
+    };
+    #[allow(clippy::cast_precision_loss)]
+    let line = |r: &[[i64; 2]]| {
+        let mut pts: Vec<Coord<f64>> = r
+            .iter()
+            .map(|p| Coord {
+                x: corner.x + p[0] as f64 / MM,
+                y: corner.y + p[1] as f64 / MM,
+            })
+            .collect();
+        if let Some(&start) = pts.first() {
+            pts.push(start);
+        }
+        LineString::from(pts)
+    };
+    let mut polys: Vec<Polygon<f64>> = Vec::new();
+    for (r, exterior) in rings {
+        if *exterior {
+            polys.push(Polygon::new(line(r), Vec::new()));
+        } else if let Some(p) = polys.last_mut() {
+            p.interiors_push(line(r));
+        }
+    }
+    let p = MultiPolygon(polys).interior_point()?;
+    Some((p.0, area))
 }
 
 /// `c` if it lies inside the LSOA, else the nearest point just inside it (a centroid can lie a
@@ -484,6 +595,13 @@ fn on_edge(mp: &MultiPolygon<f64>, p: Point<f64>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::{Area, BooleanOps};
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
+        MultiPolygon(vec![
+            Rect::new(Coord { x: x0, y: y0 }, Coord { x: x1, y: y1 }).to_polygon(),
+        ])
+    }
 
     #[test]
     fn a_voronoi_cell_is_the_half_nearer_its_centroid() {
@@ -509,5 +627,63 @@ mod tests {
         assert!((total - 8400.0).abs() < 1e-6, "{total}");
         assert_eq!(pts.len(), 3 * 2);
         assert!(pts.iter().all(|(c, _)| land.intersects(&Point::from(*c))));
+    }
+
+    /// The cells an edge misses are classified without a boolean operation; the result must be
+    /// the cut of every cell by `geo`'s boolean intersection, computed independently here.
+    #[test]
+    fn grid_points_match_cutting_every_cell() {
+        // An L-shaped block with a courtyard (hole) and a slanted side, over several cells.
+        let outer = LineString::from(vec![
+            (3.0, 7.0),
+            (260.0, 7.0),
+            (260.0, 90.0),
+            (120.0, 140.0),
+            (120.0, 260.0),
+            (3.0, 260.0),
+            (3.0, 7.0),
+        ]);
+        let hole = LineString::from(vec![
+            (40.0, 160.0),
+            (80.0, 160.0),
+            (80.0, 220.0),
+            (40.0, 220.0),
+            (40.0, 160.0),
+        ]);
+        let land = MultiPolygon(vec![Polygon::new(outer, vec![hole])]);
+        let got = grid_points(&land);
+        let mut want = Vec::new();
+        for i in 0..6 {
+            for j in 0..6 {
+                let (x, y) = (f64::from(i) * GRID_M, f64::from(j) * GRID_M);
+                let a = land
+                    .intersection(&rect(x, y, x + GRID_M, y + GRID_M))
+                    .unsigned_area();
+                if a >= 0.05 {
+                    want.push(((x, y), a));
+                }
+            }
+        }
+        assert_eq!(got.len(), want.len());
+        let cell_of = |c: Coord<f64>| {
+            (
+                (c.x / GRID_M).floor() * GRID_M,
+                (c.y / GRID_M).floor() * GRID_M,
+            )
+        };
+        let mut got: Vec<((f64, f64), f64)> = got.iter().map(|(c, a)| (cell_of(*c), *a)).collect();
+        got.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+        want.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g.0, w.0);
+            assert!((g.1 - w.1).abs() < 1e-6, "{g:?} vs {w:?}");
+        }
+        // Some cells are whole: the block covers (50..100) × (50..100) entirely.
+        assert!(
+            got.iter()
+                .any(|(c, a)| *c == (50.0, 50.0) && (*a - 2500.0).abs() < 1e-9)
+        );
+        // The courtyard's cell (50..100) × (200..250) is cut by the hole.
+        assert!(got.iter().any(|(c, a)| *c == (50.0, 200.0) && *a < 2500.0));
     }
 }
