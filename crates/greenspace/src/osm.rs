@@ -201,7 +201,7 @@ pub(crate) fn read_natural(
 
     // Dissolving each feature on its own repairs self-overlapping OSM rings, so that its area
     // and its overlap with OS below are measured correctly.
-    let shapes: Vec<MultiPolygon<f64>> = parts.par_iter().map(|p| geo::unary_union(p)).collect();
+    let shapes: Vec<MultiPolygon<f64>> = parts.par_iter().map(geo::unary_union).collect();
     for (c, shape) in candidates.iter_mut().zip(shapes) {
         c.shape = shape;
     }

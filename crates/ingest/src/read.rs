@@ -289,8 +289,13 @@ impl SourceLog {
         .clone()
     }
 
-    /// Read and parse a CSV under the sources root, or take it parsed from an earlier read.
+    /// Read and parse a CSV under the sources root; one of [`crate::sources::SHARED_CSVS`] is
+    /// parsed once and kept for the other steps that read it (others are not kept: England's
+    /// national files would hold hundreds of MB).
     pub fn csv(&mut self, rel: &str, used_for: &str) -> Result<Arc<Csv>> {
+        if !crate::sources::SHARED_CSVS.contains(&rel) {
+            return Ok(Arc::new(Csv::read(&self.read(rel, used_for)?)?));
+        }
         if let Some(p) = self.parsed(rel) {
             self.note(rel, &p.sha256, p.bytes, used_for);
             return Ok(p.csv);

@@ -676,7 +676,9 @@ mod tests {
         want.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
         for (g, w) in got.iter().zip(&want) {
             assert_eq!(g.0, w.0);
-            assert!((g.1 - w.1).abs() < 1e-6, "{g:?} vs {w:?}");
+            // Crossings of a cell's sides are rounded to the millimetre: at most half a
+            // millimetre along 200 m of cell outline.
+            assert!((g.1 - w.1).abs() < 0.1, "{g:?} vs {w:?}");
         }
         // Some cells are whole: the block covers (50..100) × (50..100) entirely.
         assert!(

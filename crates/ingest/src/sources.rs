@@ -125,6 +125,16 @@ pub fn boundary_candidates(g: Geography) -> Vec<BoundaryFile> {
     }
 }
 
+/// The CSVs that several steps read: parsed once per ingest and shared
+/// ([`crate::read::SourceLog::csv`]).
+pub const SHARED_CSVS: [&str; 5] = [
+    CENSUS_LSOA21,
+    LSOA11_LSOA21,
+    IOD2019,
+    SAPE_LSOA11,
+    OA_CENTROIDS,
+];
+
 /// LSOA21 → ward (2024) → district (2024).
 pub const LSOA21_WARD: &str = "lookups/lsoa21_ward24_lad24_EW.csv";
 /// LSOA11 → ward (2019) → district (2019).
