@@ -4,18 +4,10 @@
 
 mod common;
 
+use common::indicator;
+
 use axum::http::StatusCode;
 use common::{atlas_get as get, atlas_text as text};
-use serde_json::Value;
-
-fn indicator<'a>(p: &'a Value, id: &str) -> &'a Value {
-    p["indicators"]
-        .as_array()
-        .expect("indicators")
-        .iter()
-        .find(|i| i["id"] == id)
-        .unwrap_or_else(|| panic!("{id}"))
-}
 
 #[tokio::test]
 async fn a_committee_is_its_wards_added_up() {

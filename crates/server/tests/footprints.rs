@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::indicator;
+
 use std::sync::{Arc, OnceLock};
 
 use axum::http::StatusCode;
@@ -70,15 +72,6 @@ async fn post_json(body: &Value) -> (StatusCode, Value) {
     let v = serde_json::from_slice(&b)
         .unwrap_or_else(|_| panic!("JSON: {}", String::from_utf8_lossy(&b)));
     (s, v)
-}
-
-fn indicator<'a>(p: &'a Value, id: &str) -> &'a Value {
-    p["indicators"]
-        .as_array()
-        .expect("indicators")
-        .iter()
-        .find(|i| i["id"] == id)
-        .unwrap_or_else(|| panic!("{id} in {p}"))
 }
 
 fn counts(i: &Value) -> (f64, f64) {

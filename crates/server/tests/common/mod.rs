@@ -31,19 +31,7 @@ pub async fn get(
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    let res = router(state)
-        .oneshot(req.body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
-    let (parts, body) = res.into_parts();
-    (
-        parts.status,
-        parts.headers,
-        axum::body::to_bytes(body, 1 << 26)
-            .await
-            .expect("body")
-            .to_vec(),
-    )
+    send(state, req.body(Body::empty()).expect("request")).await
 }
 
 /// Send a POST with a body; status, headers and body bytes.
@@ -56,6 +44,11 @@ pub async fn post(
         .header("content-type", "application/json")
         .body(body.into())
         .expect("request");
+    send(state, req).await
+}
+
+/// Send a request through the router; status, headers and body bytes.
+async fn send(state: Arc<AppState>, req: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
     let res = router(state).oneshot(req).await.expect("response");
     let (parts, body) = res.into_parts();
     (
@@ -99,4 +92,14 @@ pub async fn atlas_text(uri: &str) -> String {
 pub async fn atlas_post(uri: &str, body: &serde_json::Value) -> (StatusCode, serde_json::Value) {
     let (s, _, b) = post(atlas_state(), uri, body.to_string()).await;
     (s, json(uri, &b))
+}
+
+/// The indicator `id` of a profile's JSON.
+pub fn indicator<'a>(p: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    p["indicators"]
+        .as_array()
+        .expect("indicators")
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("{id} in {p}"))
 }
