@@ -275,8 +275,23 @@ pub fn areas_by_code(
     code_prop: &str,
     name_prop: &str,
 ) -> Result<(NamedAreas, Vec<(String, String)>)> {
+    let (areas, changes, _) = areas_with_property(src, code_prop, name_prop, "")?;
+    Ok((areas, changes))
+}
+
+/// Areas with the repairs made to them and one more property of each (by code).
+pub type AreasWithProperty = (NamedAreas, Vec<(String, String)>, BTreeMap<String, String>);
+
+/// [`areas_by_code`], and one more property of each area (by code) where it has one.
+pub fn areas_with_property(
+    src: &SourceBytes,
+    code_prop: &str,
+    name_prop: &str,
+    extra_prop: &str,
+) -> Result<AreasWithProperty> {
     let mut out: NamedAreas = BTreeMap::new();
     let mut changes = Vec::new();
+    let mut extra = BTreeMap::new();
     for (i, f) in read_features(src)?.into_iter().enumerate() {
         let code = f.text(code_prop).ok_or_else(|| IngestError::Geometry {
             path: src.path.clone(),
@@ -284,6 +299,9 @@ pub fn areas_by_code(
             message: format!("no {code_prop:?} property"),
         })?;
         let name = f.text(name_prop).unwrap_or_default();
+        if let Some(v) = f.text(extra_prop) {
+            extra.insert(code.clone(), v);
+        }
         let geom = f.geometry.as_ref().ok_or_else(|| IngestError::Geometry {
             path: src.path.clone(),
             code: code.clone(),
@@ -325,5 +343,5 @@ pub fn areas_by_code(
         }
         out.insert(code, (name, mp));
     }
-    Ok((out, changes))
+    Ok((out, changes, extra))
 }

@@ -28,6 +28,7 @@ mod reference_layers;
 mod residents;
 pub mod sources;
 mod trends;
+mod wards;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -136,18 +137,19 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     let mut log = read::SourceLog::new(&opts.sources);
 
     pb.set_message("Reading the ONS lookups");
-    let mut m = membership::Membership::build(&mut log, &sel)?;
-    if opts.check_known_counts {
-        m.check_known_counts(&sel)?;
-    }
-    let committees = committees::Committees::read(&mut log, &m)?;
-    if let Some(c) = &committees {
-        c.attach(&mut m);
-    }
+    let (m, committees, prepared) = membership_step(&mut log, &sel, opts.check_known_counts)?;
     pb.inc(1);
 
     let mut notes: Vec<String> = ward_fallback_note(&m).into_iter().collect();
-    let built = build_boundaries(&mut log, &m, &sel, &pb, &mut notes, committees.as_ref())?;
+    let (built, assignment) = build_boundaries(
+        &mut log,
+        &m,
+        &sel,
+        &pb,
+        &mut notes,
+        committees.as_ref(),
+        prepared,
+    )?;
     pb.inc(1);
 
     // Build beside the target, then check that it loads, then swap.
@@ -191,10 +193,13 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
             "committee's wards",
         );
     }
-    let (catalogue, tables, references) = b.finish(&codes);
+    let (mut catalogue, tables, references) = b.finish(&codes);
 
     pb.set_message("Writing boundaries");
-    let geo_records = write_geographies(dir, &built)?;
+    let mut geo_records = write_geographies(dir, &built)?;
+    if let Some(a) = &assignment {
+        a.label(&mut catalogue, &mut geo_records);
+    }
     pb.inc(1);
     pb.set_message("Writing indicators");
     write_indicators(dir, &catalogue, &tables, &references)?;
@@ -228,6 +233,29 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
         started,
         notes,
     ))
+}
+
+/// The membership (with the May 2025 wards where the selection takes them, `wards`) and the
+/// community committees, attached after the wards are settled.
+fn membership_step(
+    log: &mut read::SourceLog,
+    sel: &Selection,
+    check_known_counts: bool,
+) -> Result<(
+    membership::Membership,
+    Option<committees::Committees>,
+    Option<wards::Prepared>,
+)> {
+    let mut m = membership::Membership::build(log, sel)?;
+    if check_known_counts {
+        m.check_known_counts(sel)?;
+    }
+    let prepared = wards::prepare(log, &mut m, sel)?;
+    let committees = committees::Committees::read(log, &m)?;
+    if let Some(c) = &committees {
+        c.attach(&mut m);
+    }
+    Ok((m, committees, prepared))
 }
 
 /// What the indicator steps make beside the indicator tables: the green-space layers (when
@@ -477,9 +505,11 @@ fn ward_fallback_note(m: &membership::Membership) -> Option<String> {
     ))
 }
 
-/// Every geography's boundaries. England's national ward boundaries are December 2022 and the
-/// lookup's wards are 2024, so some wards have no boundary: for a single district any gap stops
-/// the ingest; for England the ward layer is left out and a note says why.
+/// Every geography's boundaries. With the May 2025 wards (`prepared`, see `wards`) the LSOA
+/// 2021 layer is already built and the ward layer comes from them. Without them (sources
+/// lacking the file), England's national ward boundaries are December 2022 and the lookup's
+/// wards are 2024, so some wards have no boundary: for a single district any gap stops the
+/// ingest; for England the ward layer is left out and a note says why.
 fn build_boundaries(
     log: &mut read::SourceLog,
     m: &membership::Membership,
@@ -487,10 +517,24 @@ fn build_boundaries(
     pb: &ProgressBar,
     notes: &mut Vec<String>,
     committees: Option<&committees::Committees>,
-) -> Result<BTreeMap<Geography, boundaries::BuiltGeography>> {
+    prepared: Option<wards::Prepared>,
+) -> Result<(
+    BTreeMap<Geography, boundaries::BuiltGeography>,
+    Option<wards::Assignment>,
+)> {
     let mut built = BTreeMap::new();
+    let mut assignment = None;
+    if let Some(p) = prepared {
+        built.insert(
+            Geography::Lsoa21,
+            wards::reparent(p.lsoa21, Geography::Lsoa21, m)?,
+        );
+        built.insert(Geography::Ward, p.wards.built(m)?);
+        notes.extend(p.assignment.notes());
+        assignment = Some(p.assignment);
+    }
     for g in Geography::ALL {
-        if g == Geography::Committee {
+        if g == Geography::Committee || built.contains_key(&g) {
             continue;
         }
         pb.set_message(format!("Boundaries: {}", g.label()));
@@ -509,7 +553,7 @@ fn build_boundaries(
         let cb = c.build(&wards.areas, m)?;
         built.insert(Geography::Committee, cb);
     }
-    Ok(built)
+    Ok((built, assignment))
 }
 
 /// An empty directory beside `out`, where the atlas is built before it is swapped in.

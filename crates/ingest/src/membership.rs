@@ -8,6 +8,9 @@ use crate::error::{IngestError, Result};
 use crate::read::{SourceLog, code_map};
 use crate::sources;
 
+/// Leeds, the district whose published ward lookup and boundaries the committed atlas uses.
+pub const LEEDS: &str = "E08000035";
+
 /// The district selection: one district code, or every English district.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {
@@ -247,7 +250,7 @@ impl Membership {
 
     /// Check the published Leeds counts, when the selection is Leeds.
     pub fn check_known_counts(&self, sel: &Selection) -> Result<()> {
-        if *sel != Selection::District("E08000035".to_owned()) {
+        if *sel != Selection::District(LEEDS.to_owned()) {
             return Ok(());
         }
         for (g, want) in [

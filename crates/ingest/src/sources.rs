@@ -125,6 +125,19 @@ pub fn boundary_candidates(g: Geography) -> Vec<BoundaryFile> {
     }
 }
 
+/// The May 2025 wards of England (ONS BGC): the ward layer of every selection but Leeds alone
+/// (`crate::wards`).
+pub const WARDS_2025: BoundaryFile = bf(
+    "boundaries_national/wards_may2025_england_bgc.geojson.gz",
+    "WD25CD",
+    "WD25NM",
+    "ONS Wards (May 2025) generalised clipped (BGC)",
+);
+/// The property of [`WARDS_2025`] holding each ward's May 2025 district.
+pub const WARDS_2025_DISTRICT: &str = "LAD25CD";
+/// The vintage of [`WARDS_2025`], for the manifest.
+pub const WARDS_2025_VINTAGE: &str = "Ward (May 2025)";
+
 /// The CSVs that several steps read: parsed once per ingest and shared
 /// ([`crate::read::SourceLog::csv`]).
 pub const SHARED_CSVS: [&str; 5] = [
