@@ -1,12 +1,14 @@
 //! Build each geography's areas: choose the boundary file, clean geometry, attach parents.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+use indicatif::ProgressBar;
 
 use equimap_atlas::{Area, AreaSet, Geography};
 
 use crate::error::{IngestError, Result};
 use crate::geom::areas_by_code;
-use crate::membership::Membership;
+use crate::membership::{Membership, Selection};
 use crate::read::SourceLog;
 use crate::sources::{self, BoundaryFile};
 
@@ -88,4 +90,55 @@ fn alt_names(log: &mut SourceLog, g: Geography) -> Result<HashMap<String, String
         out.insert(row.req(c)?.to_owned(), row.req(n)?.to_owned());
     }
     Ok(out)
+}
+
+/// Every geography's boundaries. With the May 2025 wards (`prepared`, see `wards`) the LSOA
+/// 2021 layer is already built and the ward layer comes from them. Without them (sources
+/// lacking the file), England's national ward boundaries are December 2022 and the lookup's
+/// wards are 2024, so some wards have no boundary: for a single district any gap stops the
+/// ingest; for England the ward layer is left out and a note says why.
+pub fn build_all(
+    log: &mut SourceLog,
+    m: &Membership,
+    sel: &Selection,
+    pb: &ProgressBar,
+    notes: &mut Vec<String>,
+    committees: Option<&crate::committees::Committees>,
+    prepared: Option<crate::wards::Prepared>,
+) -> Result<(
+    BTreeMap<Geography, BuiltGeography>,
+    Option<crate::wards::Assignment>,
+)> {
+    let mut built = BTreeMap::new();
+    let mut assignment = None;
+    if let Some(p) = prepared {
+        built.insert(
+            Geography::Lsoa21,
+            crate::wards::reparent(p.lsoa21, Geography::Lsoa21, m)?,
+        );
+        built.insert(Geography::Ward, p.wards.built(m)?);
+        notes.extend(p.assignment.notes());
+        assignment = Some(p.assignment);
+    }
+    for g in Geography::ALL {
+        if g == Geography::Committee || built.contains_key(&g) {
+            continue;
+        }
+        pb.set_message(format!("Boundaries: {}", g.label()));
+        match build(log, g, m) {
+            Ok(b) => {
+                built.insert(g, b);
+            }
+            Err(IngestError::Check(why)) if g == Geography::Ward && *sel == Selection::England => {
+                notes.push(format!("wards left out of the England atlas: {why}"));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if let (Some(c), Some(wards)) = (committees, built.get(&Geography::Ward)) {
+        pb.set_message("Boundaries: community committees");
+        let cb = c.build(&wards.areas, m)?;
+        built.insert(Geography::Committee, cb);
+    }
+    Ok((built, assignment))
 }

@@ -141,7 +141,7 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     pb.inc(1);
 
     let mut notes: Vec<String> = ward_fallback_note(&m).into_iter().collect();
-    let (built, assignment) = build_boundaries(
+    let (built, assignment) = boundaries::build_all(
         &mut log,
         &m,
         &sel,
@@ -503,57 +503,6 @@ fn ward_fallback_note(m: &membership::Membership) -> Option<String> {
         m.ward_fallbacks.len(),
         shown.join(", ")
     ))
-}
-
-/// Every geography's boundaries. With the May 2025 wards (`prepared`, see `wards`) the LSOA
-/// 2021 layer is already built and the ward layer comes from them. Without them (sources
-/// lacking the file), England's national ward boundaries are December 2022 and the lookup's
-/// wards are 2024, so some wards have no boundary: for a single district any gap stops the
-/// ingest; for England the ward layer is left out and a note says why.
-fn build_boundaries(
-    log: &mut read::SourceLog,
-    m: &membership::Membership,
-    sel: &Selection,
-    pb: &ProgressBar,
-    notes: &mut Vec<String>,
-    committees: Option<&committees::Committees>,
-    prepared: Option<wards::Prepared>,
-) -> Result<(
-    BTreeMap<Geography, boundaries::BuiltGeography>,
-    Option<wards::Assignment>,
-)> {
-    let mut built = BTreeMap::new();
-    let mut assignment = None;
-    if let Some(p) = prepared {
-        built.insert(
-            Geography::Lsoa21,
-            wards::reparent(p.lsoa21, Geography::Lsoa21, m)?,
-        );
-        built.insert(Geography::Ward, p.wards.built(m)?);
-        notes.extend(p.assignment.notes());
-        assignment = Some(p.assignment);
-    }
-    for g in Geography::ALL {
-        if g == Geography::Committee || built.contains_key(&g) {
-            continue;
-        }
-        pb.set_message(format!("Boundaries: {}", g.label()));
-        match boundaries::build(log, g, m) {
-            Ok(b) => {
-                built.insert(g, b);
-            }
-            Err(IngestError::Check(why)) if g == Geography::Ward && *sel == Selection::England => {
-                notes.push(format!("wards left out of the England atlas: {why}"));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    if let (Some(c), Some(wards)) = (committees, built.get(&Geography::Ward)) {
-        pb.set_message("Boundaries: community committees");
-        let cb = c.build(&wards.areas, m)?;
-        built.insert(Geography::Committee, cb);
-    }
-    Ok((built, assignment))
 }
 
 /// An empty directory beside `out`, where the atlas is built before it is swapped in.
