@@ -162,6 +162,60 @@ describe('footprints built on the map, and where I live', { timeout: 900000 }, (
     assertClean(w2, 'damaged link');
   });
 
+  it('draws a footprint polygon by clicking points on the map, reads its profile and prints it', async () => {
+    // Hyde Park, Leeds: terraced streets, so residents live inside the drawn corners.
+    const w = await t.open('/#map=15.00/53.81700/-1.56800');
+    const { page } = w;
+    await page.click('#btn-footprint');
+    await page.waitForSelector('.footprint-tool');
+    await page.fill('#fp-name', 'Drawn test footprint');
+    await page.click('#legend-toggle'); // fold the legend away from the drawing area
+    await page.waitForSelector('#legend-content', { state: 'hidden' });
+    await waitIdle(page);
+    await page.click('[data-fp="draw"]');
+    assert.equal(await page.locator('[data-fp="draw"]').getAttribute('aria-pressed'), 'true');
+    const box = await page.locator('#map canvas').boundingBox();
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const corners = [[-110, -90], [110, -100], [120, 90], [-100, 100]];
+    for (const [dx, dy] of corners) await page.mouse.click(cx + dx, cy + dy);
+    assert.equal(await page.evaluate(() => window.__equimap.footprint.drawer.vertices.length), 4);
+    await page.screenshot({ path: shotPath('42-footprint-drawing') });
+    await page.mouse.click(cx + corners[0][0], cy + corners[0][1]); // close on the first corner
+    await page.waitForSelector('[data-fp="residents"]');
+    // The polygon the map drew: four corners and the first again, and the profile the API gives it.
+    const geometry = await page.evaluate(() => window.__equimap.footprint.geometry);
+    assert.equal(geometry.type, 'Polygon');
+    assert.equal(geometry.coordinates[0].length, 5);
+    const api = await footprint(t.stack.base, { name: 'Drawn test footprint', geometry });
+    assert.ok(api.figures.residents > 0, 'residents live inside the drawn polygon');
+    assert.ok(shownMatches(await residents(page), api.figures.residents), `${await residents(page)} vs ${api.figures.residents}`);
+    assert.equal(await page.locator('[data-fp="name"]').innerText(), 'Drawn test footprint');
+    assert.match(await page.locator('.footprint-profile .kicker').innerText(), /a polygon/);
+    const apiBad = api.indicators.find((i) => i.id === 'bad_health_share');
+    const rowText = await page.locator('.footprint-profile tr[data-indicator="bad_health_share"]').innerText();
+    assert.ok(rowText.includes(apiBad.vs_england.words), rowText);
+    assert.equal(await page.locator('.footprint-profile details.lsoas tbody tr').count(), api.lsoas.length);
+    const outline = await page.evaluate(async () => (await window.__equimap.map.getSource('selection').getData())?.geometry?.type);
+    assert.ok(['Polygon', 'MultiPolygon'].includes(outline), `outline ${outline}`);
+    // The print view: the map around the polygon captured, the builder's inputs hidden.
+    await page.evaluate(() => (window.__equimapNoPrintDialog = true));
+    await page.click('[data-fp-action="print"]');
+    await page.waitForFunction(() => document.body.dataset.print === 'footprint');
+    const src = await page.locator('.footprint-profile img.print-map').getAttribute('src');
+    assert.ok(src.startsWith('data:image/png') && src.length > 20000, 'print map captured');
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('.footprint-profile').isVisible(), true);
+    assert.equal(await page.locator('.footprint-profile img.print-map').isVisible(), true);
+    assert.equal(await page.locator('#fp-codes').isVisible(), false, 'the builder is not printed');
+    assert.equal(await page.locator('[data-fp-action="csv"]').isVisible(), false, 'nor its buttons');
+    assert.match(await page.locator('.print-attribution').innerText(), /OpenStreetMap contributors/);
+    await page.pdf({ path: shotPath('43-footprint-print').replace(/\.png$/, '.pdf'), format: 'A4', printBackground: true });
+    await page.screenshot({ path: shotPath('43-footprint-print'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+    assertClean(w, 'footprint drawn on the map');
+  });
+
   it('shows where I live for /?where=LS6 1AN and from search', async () => {
     const w = await t.open('/?where=LS6%201AN');
     const { page } = w;
@@ -181,6 +235,34 @@ describe('footprints built on the map, and where I live', { timeout: 900000 }, (
     assert.match(await page.locator('[data-where="practices"] tbody tr').first().innerText(), new RegExp(api.nearest_gp_practices[0].registers.pcn.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     await assertAccessible(page, 'where I live');
     await page.screenshot({ path: shotPath('41-where-i-live') });
+    // The print view: a map around the point, every card, no form or buttons.
+    await page.evaluate(() => (window.__equimapNoPrintDialog = true));
+    await page.click('[data-where="print"]');
+    await page.waitForFunction(() => document.body.dataset.print === 'where');
+    const src = await page.locator('.where img.print-map').getAttribute('src');
+    assert.ok(src.startsWith('data:image/png') && src.length > 20000, 'print map captured');
+    // The point is drawn into the image (the map's marker is not part of its canvas), at its centre.
+    const centre = await page.evaluate(async (src) => {
+      const img = new Image();
+      img.src = src;
+      await img.decode();
+      const c = document.createElement('canvas');
+      [c.width, c.height] = [img.width, img.height];
+      const ctx = c.getContext('2d');
+      ctx.drawImage(img, 0, 0);
+      return [...ctx.getImageData(Math.floor(img.width / 2), Math.floor(img.height / 2), 1, 1).data];
+    }, src);
+    assert.deepEqual(centre.slice(0, 3), [0xd7, 0x19, 0x1c], `the point's dot at the centre, got ${centre}`);
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('.where img.print-map').isVisible(), true);
+    assert.equal(await page.locator('.where-card[data-where-geo="ward"]').isVisible(), true);
+    assert.equal(await page.locator('[data-where="practices"]').isVisible(), true);
+    assert.equal(await page.locator('[data-where="print"]').isVisible(), false);
+    assert.equal(await page.locator('[data-where="centre"]').isVisible(), false);
+    assert.match(await page.locator('.print-attribution').innerText(), /OpenStreetMap contributors/);
+    await page.pdf({ path: shotPath('44-where-print').replace(/\.png$/, '.pdf'), format: 'A4', printBackground: true });
+    await page.screenshot({ path: shotPath('44-where-print'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
     // From search: the postcode, then its "Where I live" option.
     const w2 = await t.open('/');
     await w2.page.fill('#search-input', 'LS6 1AN');

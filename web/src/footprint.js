@@ -8,6 +8,7 @@ import { getJSON, post, qs, saveBlob } from './api.js';
 import { decileStack } from './charts.js';
 import { geoLabel } from './catalogue.js';
 import { parseCodeList } from './codes.js';
+import { bboxOf } from './bbox.js';
 import { PolygonDrawer, parseJSON, readUpload } from './draw.js';
 import { escapeHtml as esc, formatFixed, formatInt, formatPct, isNum } from './format.js';
 import { areaLink, indicatorTables } from './profile.js';
@@ -67,8 +68,8 @@ export class FootprintTool {
   render() {
     return `<article class="footprint-tool">
       <h2 id="panel-title" tabindex="-1">Build a footprint</h2>
-      <p>Describe your own area (a Local Care Partnership, a school cluster, a regeneration zone) from LSOAs, MSOAs, wards or community committees, or draw it, and get the same profile as any area.</p>
-      <p class="small"><label for="fp-name">Name</label><br><input type="text" id="fp-name" maxlength="200" size="32" placeholder="My footprint"></p>
+      <p class="no-print">Describe your own area (a Local Care Partnership, a school cluster, a regeneration zone) from LSOAs, MSOAs, wards or community committees, or draw it, and get the same profile as any area.</p>
+      <p class="small no-print"><label for="fp-name">Name</label><br><input type="text" id="fp-name" maxlength="200" size="32" placeholder="My footprint"></p>
       <section aria-labelledby="fp-click-h" class="no-print">
         <h3 id="fp-click-h">1. Click areas on the map</h3>
         <p class="small muted" id="fp-click-help">While this panel is open, clicking an area adds it, clicking it again removes it. The areas are those the map shows by (“Show by”). With a keyboard: move the map with the arrow keys, then press Enter on the map or use the button.</p>
@@ -94,7 +95,7 @@ export class FootprintTool {
         <p class="small"><label for="fp-file">Upload a file</label>: a list of codes (CSV or text) or a GeoJSON polygon (WGS84 or British National Grid)<br>
           <input type="file" id="fp-file" accept=".csv,.txt,.geojson,.json,text/csv,text/plain,application/geo+json,application/json"></p>
       </section>
-      <p class="status" data-fp="status" role="status" aria-live="polite"></p>
+      <p class="status no-print" data-fp="status" role="status" aria-live="polite"></p>
       <div class="actions no-print"><button type="button" class="btn primary" data-fp="build" disabled>Show the profile</button></div>
       <div data-fp="result" aria-live="polite"></div>
     </article>`;
@@ -392,7 +393,9 @@ export class FootprintTool {
         <button type="button" class="btn" data-fp-action="share"${this.tooLong ? ' disabled' : ''}>Copy link</button>
         <button type="button" class="btn" data-fp-action="csv">Download CSV</button>
         <button type="button" class="btn" data-fp-action="geojson">Download GeoJSON</button>
+        <button type="button" class="btn" data-fp-action="print">Print profile</button>
       </div>
+      <img class="print-map" alt="Map of the footprint ${esc(r.name)}">
       ${this.tooLong ? '<p class="note" role="note">This polygon is too detailed to share by link: download it as GeoJSON and share the file.</p>' : ''}
       <p class="note" role="note">Every figure is an <span class="badge est">estimate</span> for this footprint: counts (numerator and denominator) are summed over its LSOAs (2021), each times its share of residents, and divided, never averaged; other indicators are resident-weighted means of the LSOA values. The method is under each value’s badge.</p>
       <table class="data fp-figures"><caption>Summary</caption><tbody>
@@ -415,6 +418,20 @@ export class FootprintTool {
     el.querySelector('[data-fp-action="share"]').addEventListener('click', () => this.app.share());
     el.querySelector('[data-fp-action="csv"]').addEventListener('click', () => this.download('csv'));
     el.querySelector('[data-fp-action="geojson"]').addEventListener('click', () => this.download('geojson'));
+    el.querySelector('[data-fp-action="print"]').addEventListener('click', () => this.app.print('footprint'));
+  }
+
+  /** The footprint's bounding box for the print map: its polygon's, else that of its members as
+   * the map's tiles hold them (null when none is loaded: the view as it is). */
+  bounds() {
+    if (this.result?.geometry) return bboxOf(this.result.geometry);
+    if (!this.geography || !this.codes.length) return null;
+    const { source, 'source-layer': sourceLayer } = this.app.tiles.sourceOf(this.geography);
+    const feats = this.map.querySourceFeatures(source, { sourceLayer, filter: ['in', ['get', 'code'], ['literal', this.codes]] });
+    return feats.reduce((b, f) => {
+      const fb = bboxOf(f.geometry);
+      return b ? [Math.min(b[0], fb[0]), Math.min(b[1], fb[1]), Math.max(b[2], fb[2]), Math.max(b[3], fb[3])] : fb;
+    }, null);
   }
 
   async download(format) {

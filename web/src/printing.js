@@ -22,8 +22,10 @@ export const printingMethods = {
     });
   },
 
-  /** A PNG of the map around a bounding box at a fixed print size, ward labels drawn in. */
-  async captureMap(bbox) {
+  /** A PNG of the map around a bounding box at a fixed print size, ward labels drawn in, and
+   * `mark` ([lon, lat], the point of "where I live") drawn as a dot: the map's marker is not part
+   * of its canvas. */
+  async captureMap(bbox, mark = null) {
     const map = this.map;
     const wrap = $('.map-wrap');
     const prev = { center: map.getCenter(), zoom: map.getZoom() };
@@ -63,6 +65,17 @@ export const printingMethods = {
         ctx.fillText(l.el.textContent, p.x * dpr, p.y * dpr);
       }
     }
+    if (mark) {
+      const dpr = src.width / src.clientWidth || 1;
+      const p = map.project(mark);
+      ctx.beginPath();
+      ctx.arc(p.x * dpr, p.y * dpr, 7 * dpr, 0, 2 * Math.PI);
+      ctx.fillStyle = '#d7191c';
+      ctx.fill();
+      ctx.lineWidth = 3 * dpr;
+      ctx.strokeStyle = '#fff';
+      ctx.stroke();
+    }
     const url = out.toDataURL('image/png');
     wrap.classList.remove('capture');
     map.resize();
@@ -77,7 +90,10 @@ export const printingMethods = {
       let bbox = null;
       if (kind === 'profile' && this.selectionGeometry) bbox = bboxOf(this.selectionGeometry);
       if (kind === 'site' && this.site?.geojson) bbox = this.site.bounds(this.site.geojson);
-      img.src = await this.captureMap(bbox);
+      if (kind === 'footprint') bbox = this.footprint?.bounds();
+      if (kind === 'where') bbox = this.where?.bounds();
+      const w = kind === 'where' ? this.where?.answer : null;
+      img.src = await this.captureMap(bbox, w ? [w.lon, w.lat] : null);
       await img.decode?.().catch(() => {});
     }
     $('#print-legend').innerHTML = $('#legend-body').innerHTML;

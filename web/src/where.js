@@ -48,11 +48,21 @@ export class WhereView {
     } finally {
       body.removeAttribute('aria-busy');
     }
+    body.querySelector('[data-where="print"]')?.addEventListener('click', () => app.print('where'));
     body.querySelector('[data-where="centre"]')?.addEventListener('click', () => {
       const c = app.map.getCenter();
       this.open({ lon: c.lng, lat: c.lat });
     });
     if (focus) app.focusPanel();
+  }
+
+  /** About 1.5 km either side of the point, for the print map. */
+  bounds() {
+    const w = this.answer;
+    if (!w) return null;
+    const dLat = 0.0135;
+    const dLon = dLat / Math.cos((w.lat * Math.PI) / 180);
+    return [w.lon - dLon, w.lat - dLat, w.lon + dLon, w.lat + dLat];
   }
 
   render(w) {
@@ -66,6 +76,8 @@ export class WhereView {
     return `<article class="where" data-where="answer">
       <h2 id="panel-title" tabindex="-1">Where I live: ${place}</h2>
       <p>Every footprint this point belongs to, each with its headline figures against ${esc(cat.districtName)} and England.</p>
+      <div class="actions no-print"><button type="button" class="btn" data-where="print">Print</button></div>
+      <img class="print-map" alt="Map around ${place}">
       ${help()}
       ${significanceKey()}
       <section aria-labelledby="where-areas-h"><h3 id="where-areas-h">Its areas</h3>${areas}</section>
