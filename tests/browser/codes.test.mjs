@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { geographyOfCode, parseCodeList } from '../../web/src/codes.js';
 import { parseHash, formatHash, readWhere } from '../../web/src/state.js';
+import { FAMILIES, applyAtlasGeographies, geoLabel } from '../../web/src/catalogue.js';
 
 describe('code lists', () => {
   it('reads codes from text and CSV, skipping a header and other columns', () => {
@@ -36,5 +37,20 @@ describe('links', () => {
     assert.match(parseHash('#fp=%7B%22name%22%3A%22cut').footprintError, /not readable JSON/);
     assert.match(parseHash(`#fp=${encodeURIComponent('{"name":"x","codes":[1]}')}`).footprintError, /needs a name and either/);
     assert.equal(parseHash(`#fp=${encodeURIComponent('{"name":"x","geography":"ward","codes":[1]}')}`).footprint, undefined);
+  });
+});
+
+describe('geography labels from the atlas', () => {
+  it('names the ward layer by the vintage and count the atlas gives', () => {
+    const ward = () => FAMILIES.find((f) => f.id === 'ward').hint;
+    applyAtlasGeographies({ ward: { label: 'Ward (2023)', count: 33 } });
+    assert.equal(geoLabel('ward'), 'Ward (2023)');
+    assert.equal(ward(), 'the 33 council wards');
+    // An England atlas of the May 2025 wards (6,793 hold an LSOA).
+    applyAtlasGeographies({ ward: { label: 'Ward (May 2025)', count: 6793 } });
+    assert.equal(geoLabel('ward'), 'Ward (May 2025)');
+    assert.equal(ward(), 'the 6,793 council wards');
+    applyAtlasGeographies(undefined); // an older server: the labels stay as they are
+    assert.equal(geoLabel('ward'), 'Ward (May 2025)');
   });
 });

@@ -18,6 +18,16 @@ export const FAMILIES = [
   { id: 'committee', label: 'Committee', hint: 'the 10 community committees, each made of whole wards' },
 ];
 
+/** The ward layer's label and count as the atlas records them (/api/indicators `geographies`):
+ * Leeds's December 2023 wards, or the May 2025 wards of another district or England. */
+export function applyAtlasGeographies(geos) {
+  const w = geos?.ward;
+  if (!w) return;
+  if (w.label) GEOGRAPHIES.ward.label = w.label;
+  const family = FAMILIES.find((f) => f.id === 'ward');
+  if (Number.isFinite(w.count)) family.hint = `the ${w.count.toLocaleString('en-GB')} council wards`;
+}
+
 export const geoLabel = (g) => GEOGRAPHIES[g]?.label ?? g;
 /** A geography as a short lower-case noun for running text: "ward", "MSOA 2021". */
 export const geoNoun = (g) => (g === 'ward' || g === 'district' ? g : g === 'committee' ? 'community committee' : geoLabel(g));
@@ -106,6 +116,7 @@ export class Catalogue {
     this.districtName = json.district_name || 'the district';
     this.list = json.indicators;
     this.byId = new Map(this.list.map((d) => [d.id, d]));
+    applyAtlasGeographies(json.geographies);
   }
 
   get(id) {

@@ -183,10 +183,20 @@ pub async fn indicators(State(s): State<Arc<AppState>>) -> ApiResult {
             }
         })
         .collect::<Result<Vec<Value>, ApiError>>()?;
+    let geographies: serde_json::Map<String, Value> = atlas
+        .manifest
+        .geographies
+        .iter()
+        .map(|(g, r)| {
+            let v = json!({ "label": r.vintage, "count": r.count, "source": r.source });
+            (g.id().to_owned(), v)
+        })
+        .collect();
     Ok(Json(json!({
         "district": atlas.manifest.district,
         "district_name": atlas.manifest.district_name,
         "attribution": atlas.manifest.attribution,
+        "geographies": geographies,
         "indicators": items,
     }))
     .into_response())

@@ -96,6 +96,17 @@ async fn indicators_carry_units_periods_and_references() {
     let leeds = refs[0]["value"].as_f64().expect("Leeds");
     let england = refs[1]["value"].as_f64().expect("England");
     assert!(leeds < england, "{leeds} {england}");
+    // Each geography's label with its vintage, as the manifest records it (the web map names
+    // the ward layer from it: an atlas of May 2025 wards says so).
+    let ward = &body["geographies"]["ward"];
+    assert_eq!(ward["label"], "Ward (2023)");
+    assert_eq!(ward["count"], 33);
+    assert!(
+        ward["source"]
+            .as_str()
+            .is_some_and(|s| s.contains("wards_dec2023_leeds_bgc")),
+        "{ward}"
+    );
 }
 
 #[tokio::test]
