@@ -100,6 +100,16 @@ impl Atlas {
         self.geographies.get(&g)
     }
 
+    /// A geography's name for people. The ward layer's vintage differs between atlases (Leeds's
+    /// December 2023 wards, the May 2025 wards elsewhere), so wards take the one the manifest
+    /// records ("Ward (May 2025)"); other geographies their fixed label.
+    pub fn geography_label(&self, g: Geography) -> &str {
+        match self.manifest.geographies.get(&g) {
+            Some(r) if g == Geography::Ward && !r.vintage.is_empty() => &r.vintage,
+            _ => g.label(),
+        }
+    }
+
     /// The codes of the areas of `child` geography whose parent at `g` is `code`.
     pub fn children(&self, g: Geography, code: &str, child: Geography) -> &[String] {
         self.children

@@ -109,6 +109,9 @@ fn every_ward_of_the_excerpt_is_built_or_named_as_empty() {
         atlas.manifest.geographies[&Geography::Ward].vintage,
         "Ward (May 2025)"
     );
+    // The name the API, search, tiles and map give the layer.
+    assert_eq!(atlas.geography_label(Geography::Ward), "Ward (May 2025)");
+    assert_eq!(atlas.geography_label(Geography::Lsoa21), "LSOA (2021)");
 }
 
 #[test]

@@ -117,16 +117,6 @@ pub struct NearbyService {
 }
 
 impl Query {
-    /// A geography's name with its vintage as the atlas records it ("Ward (May 2025)" for the
-    /// May 2025 wards of a national atlas), else the geography's own label.
-    pub fn geography_label(&self, g: Geography) -> String {
-        self.atlas
-            .manifest
-            .geographies
-            .get(&g)
-            .map_or_else(|| g.label().to_owned(), |r| r.vintage.clone())
-    }
-
     /// Attach each practice's registers, where the atlas holds them.
     pub(crate) fn add_registers(&self, practices: &mut [NearbyService]) {
         if let Some(pc) = &self.primary_care {
@@ -413,7 +403,7 @@ impl Query {
                 hits.push(SearchHit {
                     kind: HitKind::Area,
                     label: e.label.clone(),
-                    detail: self.geography_label(g),
+                    detail: self.atlas.geography_label(g).to_owned(),
                     lon: c.0,
                     lat: c.1,
                     area: Some(AreaRef::of(g, a)),

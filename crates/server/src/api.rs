@@ -188,7 +188,7 @@ pub async fn indicators(State(s): State<Arc<AppState>>) -> ApiResult {
         .geographies
         .iter()
         .map(|(g, r)| {
-            let v = json!({ "label": r.vintage, "count": r.count, "source": r.source });
+            let v = json!({ "label": atlas.geography_label(*g), "vintage": r.vintage, "count": r.count, "source": r.source });
             (g.id().to_owned(), v)
         })
         .collect();

@@ -116,7 +116,7 @@ pub fn openapi() -> Value {
 /// `GET /api/indicators`
 pub fn indicators() -> Value {
     op(
-        "The indicator catalogue with district and England reference values; `geographies` gives each geography's label with its vintage, area count and boundary source as the atlas records them",
+        "The indicator catalogue with district and England reference values; `geographies` gives each geography's label (wards with their vintage), the vintage, area count and boundary source as the atlas records them",
         &[],
         json_ok("Catalogue", &object(&["indicators", "attribution"])),
         &[],

@@ -107,6 +107,11 @@ async fn indicators_carry_units_periods_and_references() {
             .is_some_and(|s| s.contains("wards_dec2023_leeds_bgc")),
         "{ward}"
     );
+    // Other geographies keep their fixed label (the committees' vintage is a description).
+    assert_eq!(
+        body["geographies"]["committee"]["label"],
+        "Community committee"
+    );
 }
 
 #[tokio::test]

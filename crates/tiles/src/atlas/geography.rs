@@ -171,7 +171,7 @@ pub(super) fn geography_set(
     } = geography_layer_within(atlas, g, budget)?;
     let description = format!(
         "{} boundaries with their code, name and the indicators the map styles by",
-        g.label()
+        atlas.geography_label(g)
     );
     Ok((
         g.id().to_owned(),
