@@ -136,16 +136,37 @@ pub struct GreenspaceOutput {
     pub source_files: Vec<PathBuf>,
 }
 
-/// Computes green-space access for the district from the sources.
-///
-/// Reads OS Open Greenspace, the OpenStreetMap natural-green-space files, the OA centroids and
-/// the ONS gardens table (any of them may be gzipped: `name.gz`). Fails with a message naming
-/// the file and feature on a missing file, bad JSON, a missing property or a broken geometry;
-/// never panics on bad input.
-pub fn compute(inputs: &GreenspaceInputs) -> Result<GreenspaceOutput, GreenspaceError> {
-    let mut report = report::Report::default();
-    let mut src = read::Sources::new(inputs.sources);
+/// The green-space sites, read, filtered, de-duplicated and grouped: everything that depends on
+/// neither the areas nor the residents, so that an ingest can make it while it reads the
+/// boundaries ([`read_sites`], then [`compute_with`]).
+pub struct Sites {
+    from_os: Vec<Site>,
+    access_points: Vec<AccessPoint>,
+    from_osm: Vec<Site>,
+    reachable: Vec<Reachable>,
+    report: report::Report,
+    read: Vec<PathBuf>,
+}
 
+impl std::fmt::Debug for Sites {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sites")
+            .field("from_os", &self.from_os.len())
+            .field("from_osm", &self.from_osm.len())
+            .field("reachable", &self.reachable.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads OS Open Greenspace and the OpenStreetMap natural-green-space files under `sources`
+/// (any of them may be gzipped: `name.gz`), applies the function and access rules, takes out
+/// what both map, sets each site's net hectares and groups touching sites.
+///
+/// Fails with a message naming the file and feature on a missing file, bad JSON, a missing
+/// property or a broken geometry; never panics on bad input.
+pub fn read_sites(sources: &Path) -> Result<Sites, GreenspaceError> {
+    let mut report = report::Report::default();
+    let mut src = read::Sources::new(sources);
     let os = sites::read_os(&mut src, &mut report)?;
     let natural = osm::read_natural(&mut src, &os.all_polygons, &mut report)?;
     let mut reachable = os.reachable;
@@ -157,6 +178,43 @@ pub fn compute(inputs: &GreenspaceInputs) -> Result<GreenspaceOutput, Greenspace
     reachable.extend(natural.reachable);
     let groups = access::group_touching(&mut reachable);
     report_groups(&groups, &reachable, &mut report);
+    Ok(Sites {
+        from_os: os.sites,
+        access_points: os.access_points,
+        from_osm: natural.sites,
+        reachable,
+        report,
+        read: src.read,
+    })
+}
+
+/// Computes green-space access for the district from the sources: [`read_sites`], then
+/// [`compute_with`].
+///
+/// Reads OS Open Greenspace, the OpenStreetMap natural-green-space files, the OA centroids and
+/// the ONS gardens table (any of them may be gzipped: `name.gz`). Fails with a message naming
+/// the file and feature on a missing file, bad JSON, a missing property or a broken geometry;
+/// never panics on bad input.
+pub fn compute(inputs: &GreenspaceInputs) -> Result<GreenspaceOutput, GreenspaceError> {
+    compute_with(inputs, read_sites(inputs.sources)?)
+}
+
+/// Computes green-space access for the district from sites already read by [`read_sites`]:
+/// the residents' distances, the standards, the indicators and the tile layers.
+pub fn compute_with(
+    inputs: &GreenspaceInputs,
+    sites: Sites,
+) -> Result<GreenspaceOutput, GreenspaceError> {
+    let Sites {
+        from_os,
+        access_points,
+        from_osm,
+        reachable,
+        mut report,
+        read,
+    } = sites;
+    let mut src = read::Sources::new(inputs.sources);
+    src.read = read;
 
     let mut oas = residents::read_oas(
         &mut src,
@@ -211,8 +269,8 @@ pub fn compute(inputs: &GreenspaceInputs) -> Result<GreenspaceOutput, Greenspace
         .iter()
         .map(|r| (r.site_id.as_str(), r.group_hectares))
         .collect();
-    let mut all_sites = os.sites;
-    all_sites.extend(natural.sites);
+    let mut all_sites = from_os;
+    all_sites.extend(from_osm);
     for site in &mut all_sites {
         if let Some(&g) = group_of.get(site.id.as_str()) {
             site.group_hectares = g;
@@ -227,7 +285,7 @@ pub fn compute(inputs: &GreenspaceInputs) -> Result<GreenspaceOutput, Greenspace
         values: built.values,
         references: built.references,
         sites: all_sites,
-        access_points: os.access_points,
+        access_points,
         output_areas: oas,
         report: report.0,
         source_files,

@@ -27,6 +27,7 @@ pub fn compute(
     m: &Membership,
     areas: &BTreeMap<Geography, AreaSet>,
     lsoa21_population: &BTreeMap<String, f64>,
+    early: Option<std::thread::JoinHandle<crate::early::GreenSites>>,
 ) -> Result<Outcome> {
     for f in [
         equimap_greenspace::OA_FILE,
@@ -60,13 +61,19 @@ pub fn compute(
         .iter()
         .next()
         .map_or(("", ""), |(c, n)| (c.as_str(), n.as_str()));
-    let out = equimap_greenspace::compute(&GreenspaceInputs {
+    let inputs = GreenspaceInputs {
         sources: log.root(),
         areas,
         lsoa21_population,
         district: (code, name),
-    })
-    .map_err(|e| IngestError::Check(format!("green-space access: {e}")))?;
+    };
+    let sites = match early {
+        Some(h) => crate::early::join(h),
+        None => equimap_greenspace::read_sites(log.root()),
+    };
+    let out = sites
+        .and_then(|sites| equimap_greenspace::compute_with(&inputs, sites))
+        .map_err(|e| IngestError::Check(format!("green-space access: {e}")))?;
     for f in &out.source_files {
         log.read(&f.to_string_lossy(), "green-space access")?;
     }

@@ -17,6 +17,7 @@
 mod boundaries;
 mod committees;
 mod dissolve;
+mod early;
 mod error;
 mod geom;
 mod greenspace;
@@ -135,6 +136,7 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     }
     let pb = progress(opts.progress);
     let mut log = read::SourceLog::new(&opts.sources);
+    let early = early::EarlyReads::start(&log, &sel);
 
     pb.set_message("Reading the ONS lookups");
     let (m, committees, prepared) = membership_step(&mut log, &sel, opts.check_known_counts)?;
@@ -167,7 +169,7 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
             let layers = context_layers(&mut context_log, m, dir, built, england, &mut notes);
             (layers, notes, context_log)
         });
-        let made = build_indicators(&mut log, m, &mut b, built, &pb, &mut notes);
+        let made = build_indicators(&mut log, m, &mut b, built, early, &pb, &mut notes);
         let context = joined(context);
         (made, context)
     });
@@ -276,6 +278,7 @@ fn build_indicators(
     m: &membership::Membership,
     b: &mut indicators::Builder,
     built: &BTreeMap<Geography, boundaries::BuiltGeography>,
+    early: early::EarlyReads,
     pb: &ProgressBar,
     notes: &mut Vec<String>,
 ) -> Result<MadeLayers> {
@@ -287,12 +290,16 @@ fn build_indicators(
     let area_sets: BTreeMap<Geography, equimap_atlas::AreaSet> =
         built.iter().map(|(g, bg)| (*g, bg.areas.clone())).collect();
     let (green, placed, main) = std::thread::scope(|s| {
-        let green = s.spawn(|| greenspace::compute(&mut green_log, m, &area_sets, &pops.lsoa21));
+        let (early_green, early_land) = (early.green, early.land);
+        let green = s.spawn(|| {
+            greenspace::compute(&mut green_log, m, &area_sets, &pops.lsoa21, early_green)
+        });
         let placed = s.spawn(|| {
             residents::build(
                 &mut residents_log,
                 &built[&Geography::Lsoa21].areas,
                 &pops.lsoa21,
+                early_land,
             )
         });
         let main = deprivation_and_health(log, m, b, &pops, pb);

@@ -9,6 +9,7 @@
 //! land (flats in the city centre, halls, farms) keeps all its residents at the centroid.
 
 use std::collections::BTreeMap;
+use std::thread::JoinHandle;
 
 use equimap_atlas::{AreaSet, LayerRecord, OaResidents, Placement, ResidentLayer, ResidentPoint};
 use geo::{
@@ -45,7 +46,7 @@ struct Centroid {
     at: Coord<f64>,
 }
 
-struct Land {
+pub(crate) struct Land {
     env: AABB<[f64; 2]>,
     poly: Polygon<f64>,
 }
@@ -58,10 +59,12 @@ impl RTreeObject for Land {
 }
 
 /// Build the layer when the sources cover every LSOA of the selection with the same totals.
+/// `early`: the residential land, if [`crate::early::EarlyReads`] started reading it.
 pub fn build(
     log: &mut SourceLog,
     lsoas: &AreaSet,
     population: &BTreeMap<String, f64>,
+    early: Option<JoinHandle<(Result<RTree<Land>>, SourceLog)>>,
 ) -> Result<Outcome> {
     for f in [
         sources::OA_POPULATION,
@@ -81,7 +84,14 @@ pub fn build(
             "residents are placed by area within LSOAs: {why}"
         )));
     }
-    let land = residential_land(log)?;
+    let land = match early {
+        Some(h) => {
+            let (land, land_log) = crate::early::join(h);
+            log.merge(land_log);
+            land?
+        }
+        None => residential_land(log)?,
+    };
     let placed: Vec<Option<Vec<(OaResidents, Pieces)>>> = lsoas
         .areas
         .par_iter()
@@ -121,13 +131,25 @@ fn place_lsoa(
     else {
         return None;
     };
+    let lsoa_land = std::cell::OnceCell::new();
+    let own_land = || lsoa_land.get_or_init(|| land_in(&bng, land));
     Some(
         cents
             .iter()
             .enumerate()
-            .map(|(i, c)| place(c, i, cents, &bng, land, &a.code, pops[&c.oa]))
+            .map(|(i, c)| place(c, i, cents, &bng, land, own_land, &a.code, pops[&c.oa]))
             .collect(),
     )
+}
+
+/// The residential land inside an LSOA: one union and one intersection per LSOA, which each of
+/// its Output Areas then cuts by its own cell.
+fn land_in(lsoa: &MultiPolygon<f64>, land: &RTree<Land>) -> MultiPolygon<f64> {
+    let near: Vec<&Polygon<f64>> = land
+        .locate_in_envelope_intersecting(aabb(lsoa.bounding_rect()))
+        .map(|l| &l.poly)
+        .collect();
+    geo::unary_union(near).intersection(lsoa)
 }
 
 /// Sort Output Areas by code and number their points.
@@ -273,7 +295,7 @@ fn coverage_gap(
 }
 
 /// OpenStreetMap residential land use, in BNG, indexed.
-fn residential_land(log: &mut SourceLog) -> Result<RTree<Land>> {
+pub(crate) fn residential_land(log: &mut SourceLog) -> Result<RTree<Land>> {
     let src = log.read(sources::LANDUSE, "residents placed on residential land")?;
     let mut out = Vec::new();
     for (i, f) in read_features(&src)?.into_iter().enumerate() {
@@ -306,13 +328,17 @@ fn residential_land(log: &mut SourceLog) -> Result<RTree<Land>> {
     Ok(RTree::bulk_load(out))
 }
 
-/// Place one Output Area: its record and its points (position, residential m²).
-fn place(
+/// Place one Output Area: its record and its points (position, residential m²). `own_land`
+/// gives the residential land inside the LSOA ([`land_in`]), worked out once per LSOA when the
+/// first of its centroids lies on residential land.
+#[allow(clippy::too_many_arguments)]
+fn place<'a>(
     c: &Centroid,
     i: usize,
     all: &[Centroid],
     lsoa: &MultiPolygon<f64>,
     land: &RTree<Land>,
+    own_land: impl Fn() -> &'a MultiPolygon<f64>,
     lsoa_code: &str,
     population: f64,
 ) -> (OaResidents, Vec<(Coord<f64>, f64)>) {
@@ -330,12 +356,7 @@ fn place(
         .any(|l| l.poly.intersects(&pt));
     if on_land && let Some(r) = lsoa.bounding_rect() {
         let cell = voronoi_cell(i, all, r);
-        let near: Vec<&Polygon<f64>> = land
-            .locate_in_envelope_intersecting(aabb(cell.bounding_rect()))
-            .map(|l| &l.poly)
-            .collect();
-        let mine = geo::unary_union(near).intersection(&MultiPolygon(vec![cell]));
-        let piece = mine.intersection(lsoa);
+        let piece = own_land().intersection(&MultiPolygon(vec![cell]));
         let pts = grid_points(&piece);
         if !pts.is_empty() {
             oa.placed = Placement::Residential;
@@ -540,6 +561,16 @@ fn cell_point(
         x: origin.x + (col * CELL_MM) as f64 / MM,
         y: origin.y + (row * CELL_MM) as f64 / MM,
     };
+    if let Some(centre) = rectangle_centre(rings) {
+        #[allow(clippy::cast_precision_loss)]
+        return Some((
+            Coord {
+                x: corner.x + centre[0] as f64 / MM,
+                y: corner.y + centre[1] as f64 / MM,
+            },
+            area,
+        ));
+    }
     #[allow(clippy::cast_precision_loss)]
     let line = |r: &[[i64; 2]]| {
         let mut pts: Vec<Coord<f64>> = r
@@ -564,6 +595,21 @@ fn cell_point(
     }
     let p = MultiPolygon(polys).interior_point()?;
     Some((p.0, area))
+}
+
+/// The centre, in millimetres (rounded down to whole ones), of a cell's land when it is one
+/// axis-aligned rectangle without holes (most cells inside residential land are the whole
+/// cell): its interior point without building a polygon.
+fn rectangle_centre(rings: &[(Vec<[i64; 2]>, bool)]) -> Option<[i64; 2]> {
+    let [(ring, true)] = rings else {
+        return None;
+    };
+    let [x0, y0, x1, y1] = ring_bbox(ring);
+    let corners_only = ring.len() == 4
+        && ring
+            .iter()
+            .all(|p| (p[0] == x0 || p[0] == x1) && (p[1] == y0 || p[1] == y1));
+    corners_only.then(|| [(x0 + x1).div_euclid(2), (y0 + y1).div_euclid(2)])
 }
 
 /// `c` if it lies inside the LSOA, else the nearest point just inside it (a centroid can lie a
@@ -627,6 +673,33 @@ mod tests {
         assert!((total - 8400.0).abs() < 1e-6, "{total}");
         assert_eq!(pts.len(), 3 * 2);
         assert!(pts.iter().all(|(c, _)| land.intersects(&Point::from(*c))));
+    }
+
+    /// A whole cell's point is its centre without building a polygon; geo's interior point of
+    /// the same square, computed independently, is the same point. Other shapes are not
+    /// rectangles to the fast path.
+    #[test]
+    fn a_whole_cell_takes_its_centre() {
+        let land = rect(100.0, 200.0, 100.0 + 2.0 * GRID_M, 200.0 + GRID_M);
+        let pts = grid_points(&land);
+        assert_eq!(pts.len(), 2);
+        for (c, a) in &pts {
+            assert!((a - GRID_M * GRID_M).abs() < 1e-9);
+            let x0 = (c.x / GRID_M).floor() * GRID_M;
+            let y0 = (c.y / GRID_M).floor() * GRID_M;
+            let geo_point = rect(x0, y0, x0 + GRID_M, y0 + GRID_M)
+                .interior_point()
+                .map(|p| p.0);
+            assert_eq!(Some(*c), geo_point);
+        }
+        let l_shape = vec![[0, 0], [2, 0], [2, 1], [1, 1], [1, 2], [0, 2]];
+        assert_eq!(rectangle_centre(&[(l_shape, true)]), None);
+        let square = vec![[0, 0], [4, 0], [4, 2], [0, 2]];
+        assert_eq!(rectangle_centre(&[(square.clone(), true)]), Some([2, 1]));
+        assert_eq!(
+            rectangle_centre(&[(square.clone(), true), (square, false)]),
+            None
+        );
     }
 
     /// The cells an edge misses are classified without a boolean operation; the result must be
