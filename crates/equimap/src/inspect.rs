@@ -114,9 +114,13 @@ fn sizes(atlas: &Atlas, out: &mut String) {
 /// Each tile set built in turn (as `serve` builds one on its first request), with the time it
 /// took and the memory it holds.
 pub fn tile_sizes(atlas: std::sync::Arc<Atlas>, max_zoom: u8) -> anyhow::Result<String> {
-    let tiles = equimap_tiles::atlas::AtlasTiles::lazy(atlas, max_zoom);
-    let mut out =
-        String::from("\nTile sets (built one at a time, as serve builds each on first use)\n");
+    let started = Instant::now();
+    let tiles = equimap_tiles::atlas::AtlasTiles::open(atlas, max_zoom)?;
+    let mut out = format!(
+        "\nTile sets (made one at a time, as serve makes each on first use; tile index files of {} checked in {:.2} s, read instead of building)\n",
+        tiles.indexed().join(", "),
+        started.elapsed().as_secs_f64()
+    );
     let names: Vec<String> = tiles.names().map(str::to_owned).collect();
     let mut total = 0;
     for name in &names {
@@ -129,9 +133,16 @@ pub fn tile_sizes(atlas: std::sync::Arc<Atlas>, max_zoom: u8) -> anyhow::Result<
             .find(|(n, _)| n == name)
             .map_or(0, |(_, b)| b);
         total += bytes;
+        let parts = tiles.breakdown(name).map_or_else(String::new, |parts| {
+            let each: Vec<String> = parts
+                .iter()
+                .map(|(part, b)| format!("{part} {}", mb(*b as u64)))
+                .collect();
+            format!(" ({})", each.join(", "))
+        });
         let _ = writeln!(
             out,
-            "  {name:<18} built in {took:>6.2} s {:>10} in memory",
+            "  {name:<18} built in {took:>6.2} s {:>10} in memory{parts}",
             mb(bytes as u64)
         );
     }

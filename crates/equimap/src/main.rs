@@ -37,6 +37,13 @@ enum TilesCommand {
         #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u8).range(0..=16))]
         max_zoom: u8,
     },
+    /// Write the geography layers' tile index files into an atlas (`equimap ingest` writes
+    /// them; this is for an atlas written before they existed).
+    Index {
+        /// The atlas directory.
+        #[arg(long, env = "EQUIMAP_ATLAS", default_value = "boundaries")]
+        atlas: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -127,6 +134,15 @@ fn run(cmd: Command) -> anyhow::Result<()> {
         } => {
             let summary = tiles_build::run(&atlas, &out, min_zoom, max_zoom)?;
             emit(&summary);
+            Ok(())
+        }
+        Command::Tiles {
+            command: TilesCommand::Index { atlas },
+        } => {
+            let atlas = equimap_atlas::Atlas::load(&atlas)?;
+            for path in equimap_tiles::atlas::write_tile_indexes(&atlas)? {
+                emit(&format!("{}\n", path.display()));
+            }
             Ok(())
         }
         Command::Site(args) => site::run(&args),

@@ -190,8 +190,10 @@ impl Loader {
                 reader: Box::new(reader),
             }
         } else {
-            // Each set is built on its first request (off the async threads), not here.
-            let t = equimap_tiles::atlas::AtlasTiles::lazy(query.atlas.clone(), self.args.max_zoom);
+            // Each set is made on its first request (off the async threads), not here: read from
+            // its tile index file, checked now, or built where the atlas has none.
+            let t = equimap_tiles::atlas::AtlasTiles::open(query.atlas.clone(), self.args.max_zoom)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             TileSource::Atlas(Box::new(t))
         };
         Ok(TileService::new(source, config))

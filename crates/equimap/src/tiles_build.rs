@@ -20,6 +20,8 @@ pub fn run(atlas_dir: &Path, out: &Path, min_zoom: u8, max_zoom: u8) -> anyhow::
     let atlas = equimap_atlas::Atlas::load(atlas_dir)?;
     let tiles = AtlasTiles::from_atlas(&atlas, max_zoom)?;
     let built = started.elapsed();
+    // The geography sets are built: their tile index files cost only the writing.
+    let indexes = tiles.write_index_files(atlas_dir)?;
     let b = tiles.bounds();
     let name = out.file_stem().map_or_else(
         || "equimap".to_owned(),
@@ -70,12 +72,14 @@ pub fn run(atlas_dir: &Path, out: &Path, min_zoom: u8, max_zoom: u8) -> anyhow::
     let stats = writer.finish(file)?;
     std::fs::rename(&tmp, out).with_context(|| format!("writing {}", out.display()))?;
     Ok(format!(
-        "{}: {} tiles ({} unique), {} bytes, z{min_zoom}–z{max_zoom}; layers built in {:.2} s, total {:.2} s; largest tile {largest} B\n{report}",
+        "{}: {} tiles ({} unique), {} bytes, z{min_zoom}–z{max_zoom}; layers built in {:.2} s, total {:.2} s; largest tile {largest} B; {} tile index files written into {}\n{report}",
         out.display(),
         stats.tiles,
         stats.unique_tiles,
         stats.bytes,
         built.as_secs_f64(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        indexes.len(),
+        atlas_dir.display()
     ))
 }

@@ -87,6 +87,9 @@ pub enum IngestError {
     /// Writing the atlas failed.
     #[error(transparent)]
     Atlas(#[from] equimap_atlas::AtlasError),
+    /// A tile index file could not be built or written.
+    #[error("tile index: {0}")]
+    TileIndex(#[from] equimap_tiles::TileError),
 }
 
 impl IngestError {

@@ -221,8 +221,12 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
 
     let manifest = manifest(&log, &sel, &m, geo_records, reference_layers.clone());
     manifest.write(&dir.join("manifest.json"))?;
-    // The atlas must load exactly as the server will load it before it replaces anything.
-    Atlas::load(dir)?;
+    // The atlas must load exactly as the server will load it before it replaces anything. The
+    // tile index files are built from what loaded, so they match what a server will read.
+    pb.set_message("Tile index files");
+    let atlas = Atlas::load(dir)?;
+    equimap_tiles::atlas::write_tile_indexes(&atlas)?;
+    drop(atlas);
     swap_into_place(dir, &opts.out)?;
     pb.finish_and_clear();
 

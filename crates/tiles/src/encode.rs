@@ -193,6 +193,12 @@ impl LayerIndex {
             (frame.offset[0] + extent + m) as f64 / frame.scale,
             (frame.offset[1] + extent + m) as f64 / frame.scale,
         ];
+        if z > self.max_zoom() && !self.has_base {
+            return Err(TileError::InvalidOptions(format!(
+                "zoom {z} is beyond the precomputed zooms (to {}) and this layer was loaded without its full-detail geometry",
+                self.max_zoom()
+            )));
+        }
         let mut candidates = Vec::new();
         self.candidates(world, &mut candidates);
         if candidates.is_empty() {
@@ -322,7 +328,7 @@ impl LayerIndex {
             write_bytes_field(&mut body, 3, self.keys[k as usize].as_bytes());
         }
         for &v in &used_values {
-            write_bytes_field(&mut body, 4, &self.values[v as usize]);
+            write_bytes_field(&mut body, 4, self.values.get(v));
         }
         write_varint_field(&mut body, 5, u64::from(self.extent()));
         out.reserve(body.len() + 6);

@@ -13,8 +13,9 @@ use crate::levels::{
 };
 use crate::pbf::encode_value;
 use crate::projection::{HALF_WORLD, lonlat_to_world};
+use crate::store;
 use crate::topology::TopologyBuilder;
-use crate::{Feature, IndexOptions, MAX_ZOOM, PropValue, TileError, TileOptions};
+use crate::{Feature, IndexFileError, IndexOptions, MAX_ZOOM, PropValue, TileError, TileOptions};
 
 /// MVT geometry type of a feature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,13 +93,16 @@ pub struct LayerIndex {
     /// [`LayerIndex::set_property_min_zoom`] raised it.
     pub(crate) key_min_zoom: Vec<u8>,
     /// Encoded `Tile.Value` message bodies.
-    pub(crate) values: Vec<Vec<u8>>,
+    pub(crate) values: Values,
     /// Point coordinates in world units.
     pub(crate) points: Vec<[f64; 2]>,
     /// Precomputed zooms `0..=max_zoom`.
     pub(crate) levels: Vec<Stored>,
     /// Full detail, for deeper zooms.
     pub(crate) base: Base,
+    /// False when read from a tile index file without the full detail (a server that serves
+    /// no zoom beyond the precomputed ones): deeper tiles are then refused.
+    pub(crate) has_base: bool,
     rtree: RTree<Entry>,
     bounds: Option<[f64; 4]>,
     dense_below: u8,
@@ -391,9 +395,107 @@ impl LayerIndex {
             points,
             levels,
             base,
+            has_base: true,
             rtree,
             bounds,
             dense_below,
+        })
+    }
+
+    /// The tile index file of this layer (see [`crate::store`]): its geometry at every
+    /// precomputed zoom and at full detail, and its features' boxes, for a layer built with
+    /// `opts` from a source whose SHA-256 is `source`. Deterministic: the same layer gives the
+    /// same bytes. Properties are not written: they are the atlas's to give again.
+    pub fn index_file(&self, opts: &IndexOptions, source: &[u8; 32]) -> Vec<u8> {
+        let mut boxes = vec![None; self.features.len()];
+        for e in &self.rtree {
+            let env = rstar::RTreeObject::envelope(e.geom());
+            let (lo, hi) = (env.lower(), env.upper());
+            boxes[e.data as usize] = Some([lo[0], lo[1], hi[0], hi[1]]);
+        }
+        let geometry = store::LayerGeometry {
+            dense_below: self.dense_below,
+            kinds: self.features.iter().map(|f| (f.kind, f.points)).collect(),
+            boxes,
+            points: &self.points,
+            levels: &self.levels,
+            base: &self.base,
+        };
+        store::encode(&geometry, opts, source)
+    }
+
+    /// A layer from its tile index file (as [`LayerIndex::index_file`] wrote it) and its
+    /// features' ids and properties, in the order the file was built from. The file is
+    /// refused if it is damaged, was built from another source (`source`, the SHA-256 of the
+    /// file the geometry came from) or with other options, or holds another number of features.
+    /// Without `with_base` the full-detail geometry is left out (a third or so of the memory)
+    /// and tiles beyond [`LayerIndex::max_zoom`] are refused.
+    pub fn from_index_file(
+        name: impl Into<String>,
+        bytes: &[u8],
+        source: &[u8; 32],
+        opts: &IndexOptions,
+        features: impl IntoIterator<Item = (u64, Vec<(String, PropValue)>)>,
+        with_base: bool,
+    ) -> Result<Self, IndexFileError> {
+        let stored = store::decode(bytes, source, opts, with_base)?;
+        let mut props = PropTables::default();
+        let mut recs = Vec::with_capacity(stored.kinds.len());
+        for (id, properties) in features {
+            let Some(&(kind, points)) = stored.kinds.get(recs.len()) else {
+                return Err(IndexFileError::Stale(format!(
+                    "it holds {} features, the layer has more",
+                    stored.kinds.len()
+                )));
+            };
+            let tag_start = props.tags.len() as u32;
+            props.add(&properties);
+            recs.push(FeatureRec {
+                id,
+                kind,
+                tags: [tag_start, props.tags.len() as u32],
+                points,
+            });
+        }
+        if recs.len() != stored.kinds.len() {
+            return Err(IndexFileError::Stale(format!(
+                "it holds {} features, the layer has {}",
+                stored.kinds.len(),
+                recs.len()
+            )));
+        }
+        let entries: Vec<Entry> = stored
+            .boxes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| {
+                let b = (*b)?;
+                Some(Entry::new(
+                    Rectangle::from_corners([b[0], b[1]], [b[2], b[3]]),
+                    i as u32,
+                ))
+            })
+            .collect();
+        let rtree = RTree::bulk_load(entries);
+        let bounds = world_bounds(&rtree);
+        let has_base = stored.base.is_some();
+        props.shrink();
+        Ok(Self {
+            name: name.into(),
+            extent: opts.extent,
+            max_zoom: opts.max_zoom,
+            features: recs,
+            tags: props.tags,
+            key_min_zoom: vec![0; props.keys.len()],
+            keys: props.keys,
+            values: props.values,
+            points: stored.points,
+            levels: stored.levels,
+            base: stored.base.unwrap_or_default(),
+            has_base,
+            rtree,
+            bounds,
+            dense_below: stored.dense_below,
         })
     }
 
@@ -420,18 +522,27 @@ impl LayerIndex {
     /// Bytes the index holds on the heap: its geometry at every precomputed zoom and at full
     /// detail, features, properties and R-tree (counted as its leaves).
     pub fn heap_bytes(&self) -> usize {
+        self.heap_breakdown().iter().map(|(_, b)| b).sum()
+    }
+
+    /// [`LayerIndex::heap_bytes`] by part: the precomputed zooms, the full-detail geometry, the
+    /// properties (tags, keys and encoded values, each value counted at its capacity) and the
+    /// rest (features, points, R-tree leaves).
+    pub fn heap_breakdown(&self) -> [(&'static str, usize); 4] {
         use std::mem::size_of;
-        let strings: usize = self.keys.iter().map(String::capacity).sum::<usize>()
-            + self.values.iter().map(Vec::capacity).sum::<usize>();
-        self.levels.iter().map(Stored::heap_bytes).sum::<usize>()
-            + self.base.heap_bytes()
-            + self.features.capacity() * size_of::<FeatureRec>()
+        let properties = self.keys.iter().map(String::capacity).sum::<usize>()
+            + self.values.heap_bytes()
             + self.tags.capacity() * size_of::<[u32; 2]>()
-            + self.keys.capacity() * size_of::<String>()
-            + self.values.capacity() * size_of::<Vec<u8>>()
-            + strings
+            + self.keys.capacity() * size_of::<String>();
+        let rest = self.features.capacity() * size_of::<FeatureRec>()
             + self.points.capacity() * size_of::<[f64; 2]>()
-            + self.rtree.size() * size_of::<Entry>()
+            + self.rtree.size() * size_of::<Entry>();
+        [
+            ("zooms", self.levels.iter().map(Stored::heap_bytes).sum()),
+            ("full detail", self.base.heap_bytes()),
+            ("properties", properties),
+            ("features and R-tree", rest),
+        ]
     }
 
     /// Whether the layer has no features.
@@ -545,17 +656,54 @@ fn busiest(rtree: &RTree<Entry>, bounds: Option<[f64; 4]>, z: u8) -> Option<(u32
     best
 }
 
+/// The encoded values of a layer, one after another in one buffer (a `Vec` each cost 24 bytes
+/// and an allocation of at least 32 for a value of about 9: England's LSOAs hold half a million).
+#[derive(Debug, Default)]
+pub(crate) struct Values {
+    bytes: Vec<u8>,
+    /// Where each value ends in `bytes`.
+    ends: Vec<u32>,
+}
+
+impl Values {
+    fn push(&mut self, value: &[u8]) {
+        self.bytes.extend_from_slice(value);
+        self.ends.push(self.bytes.len() as u32);
+    }
+
+    /// Value `i`'s bytes.
+    pub(crate) fn get(&self, i: u32) -> &[u8] {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.bytes[start..self.ends[i] as usize]
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.bytes.capacity() + self.ends.capacity() * std::mem::size_of::<u32>()
+    }
+}
+
 /// Deduplicated key and value tables and each feature's tags.
 #[derive(Default)]
 struct PropTables {
     keys: Vec<String>,
     key_ids: HashMap<String, u32>,
-    values: Vec<Vec<u8>>,
+    values: Values,
     value_ids: HashMap<ValueKey, u32>,
     tags: Vec<[u32; 2]>,
 }
 
 impl PropTables {
+    /// Drops the lookup maps' and vectors' slack once every feature is added.
+    fn shrink(&mut self) {
+        self.key_ids = HashMap::new();
+        self.value_ids = HashMap::new();
+        self.tags.shrink_to_fit();
+        self.values.bytes.shrink_to_fit();
+        self.values.ends.shrink_to_fit();
+        self.keys.shrink_to_fit();
+    }
+
     fn add(&mut self, props: &[(String, PropValue)]) {
         let start = self.tags.len();
         for (key, value) in props {
@@ -567,10 +715,10 @@ impl PropTables {
             if self.tags[start..].iter().any(|t| t[0] == k) {
                 continue; // first value of a repeated key wins
             }
-            let next = self.values.len() as u32;
+            let next = self.values.ends.len() as u32;
             let v = *self.value_ids.entry(ValueKey::from(value)).or_insert(next);
             if v == next {
-                self.values.push(encode_value(value));
+                self.values.push(&encode_value(value));
             }
             self.tags.push([k, v]);
         }

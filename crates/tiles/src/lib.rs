@@ -61,12 +61,14 @@ pub mod projection;
 mod rectclip;
 mod repair;
 mod simplify;
+mod store;
 mod topology;
 mod weld;
 
 pub use encode::{concat_tiles, render_tile};
 pub use index::LayerIndex;
 pub use rectclip::clip_polygon;
+pub use store::IndexFileError;
 
 /// The highest zoom level a tile can be requested at.
 pub const MAX_ZOOM: u8 = 22;
@@ -229,6 +231,14 @@ pub enum TileError {
         lon: f64,
         /// Offending latitude.
         lat: f64,
+    },
+    /// A tile index file is unreadable, damaged, truncated or stale.
+    #[error("{path}: {message}")]
+    IndexFile {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        message: String,
     },
     /// A geometry collection mixes points, lines and polygons, which one MVT
     /// feature cannot hold.

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use equimap_atlas::{AreaSet, Atlas, Geography};
+use equimap_atlas::{Atlas, Geography};
 use geo::Geometry;
 
 use super::{Banded, TileSetEntry, area_id};
@@ -47,6 +47,45 @@ pub fn geography_layer_within(
     g: Geography,
     budget: usize,
 ) -> Result<GeographyLayer, TileError> {
+    layer_within(atlas, g, budget, None)
+}
+
+/// The options every geography layer is built with (the tile index file records them).
+pub(super) fn index_options() -> IndexOptions {
+    IndexOptions {
+        dense_features: DENSE_FEATURES,
+        ..IndexOptions::default()
+    }
+}
+
+/// A geography's areas, in code order: each with its boundary.
+fn areas(atlas: &Atlas, g: Geography) -> &[equimap_atlas::Area] {
+    atlas
+        .geographies
+        .get(&g)
+        .map_or(&[], |s| s.areas.as_slice())
+}
+
+/// A geography's layer geometry only (no properties), as its tile index file holds it.
+pub(super) fn geometry_index(atlas: &Atlas, g: Geography) -> Result<LayerIndex, TileError> {
+    let features = areas(atlas, g).iter().map(|a| Feature {
+        id: area_id(&a.code),
+        geometry: Geometry::MultiPolygon(a.geometry.clone()),
+        properties: Vec::new(),
+    });
+    LayerIndex::new(g.id(), features, &index_options())
+}
+
+/// Where a layer's geometry comes from: built from the boundaries, or read from the tile index
+/// file whose source hash was checked, with or without the full detail.
+pub(super) type FromIndex<'a> = Option<(&'a [u8; 32], bool)>;
+
+fn layer_within(
+    atlas: &Atlas,
+    g: Geography,
+    budget: usize,
+    from_index: FromIndex<'_>,
+) -> Result<GeographyLayer, TileError> {
     let defs: Vec<&equimap_atlas::IndicatorDef> =
         atlas.catalogue.at(g).filter(|d| d.in_tiles).collect();
     let mut fields: BTreeMap<String, &'static str> =
@@ -54,10 +93,8 @@ pub fn geography_layer_within(
     for d in &defs {
         fields.insert(d.id.clone(), "Number");
     }
-    let empty = AreaSet::default();
-    let set = atlas.geographies.get(&g).unwrap_or(&empty);
     let table = atlas.tables.get(&g);
-    let features = set.areas.iter().map(|a| {
+    let properties = |a: &equimap_atlas::Area| {
         let mut properties = vec![
             ("code".to_owned(), PropValue::String(a.code.clone())),
             ("name".to_owned(), PropValue::String(a.name.clone())),
@@ -67,17 +104,22 @@ pub fn geography_layer_within(
                 properties.push((d.id.clone(), PropValue::Double(v)));
             }
         }
-        Feature {
+        properties
+    };
+    let mut index = if let Some((hash, with_base)) = from_index {
+        let features = areas(atlas, g)
+            .iter()
+            .map(|a| (area_id(&a.code), properties(a)))
+            .collect();
+        super::tileindex::read(atlas, g, hash, features, with_base)?
+    } else {
+        let features = areas(atlas, g).iter().map(|a| Feature {
             id: area_id(&a.code),
             geometry: Geometry::MultiPolygon(a.geometry.clone()),
-            properties,
-        }
-    });
-    let opts = IndexOptions {
-        dense_features: DENSE_FEATURES,
-        ..IndexOptions::default()
+            properties: properties(a),
+        });
+        LayerIndex::new(g.id(), features, &index_options())?
     };
-    let mut index = LayerIndex::new(g.id(), features, &opts)?;
     let heavy: Vec<&str> = ["code", "name"]
         .into_iter()
         .chain(
@@ -162,13 +204,14 @@ pub(super) fn geography_set(
     g: Geography,
     budget: usize,
     attribution: &str,
+    from_index: FromIndex<'_>,
 ) -> Result<(String, TileSetEntry), TileError> {
     let GeographyLayer {
         index,
         fields,
         min_zoom,
         ..
-    } = geography_layer_within(atlas, g, budget)?;
+    } = layer_within(atlas, g, budget, from_index)?;
     let description = format!(
         "{} boundaries with their code, name and the indicators the map styles by",
         atlas.geography_label(g)

@@ -11,6 +11,7 @@
 
 mod context;
 mod geography;
+mod tileindex;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,6 +25,7 @@ use crate::{LayerIndex, PropValue, TileError, TileOptions, concat_tiles};
 pub use geography::{
     DENSE_FEATURES, GeographyLayer, TILE_BUDGET, geography_layer, geography_layer_within,
 };
+pub use tileindex::{index_path, write_tile_indexes};
 
 /// A layer whose content depends on the zoom: the band with the highest minimum zoom not above
 /// the requested zoom is used.
@@ -119,12 +121,19 @@ fn plan(atlas: &Atlas) -> Vec<(String, Job)> {
     jobs
 }
 
-/// Builds one tile set. A context set whose files hold nothing is an empty set.
-fn build_set(atlas: &Atlas, job: Job, budget: usize) -> Result<TileSetEntry, TileError> {
+/// Builds one tile set (a geography's from its tile index file where `indexes` has a checked
+/// one). A context set whose files hold nothing is an empty set.
+fn build_set(
+    atlas: &Atlas,
+    job: Job,
+    budget: usize,
+    indexes: &Indexes,
+) -> Result<TileSetEntry, TileError> {
     let built = match job {
         Job::Geography(g) => {
             let ogl = atlas.manifest.attribution.join("; ");
-            Some(geography::geography_set(atlas, g, budget, &ogl)?.1)
+            let from_index = indexes.sound.get(&g).map(|h| (h, indexes.with_base));
+            Some(geography::geography_set(atlas, g, budget, &ogl, from_index)?.1)
         }
         Job::Basemap => context::basemap_set(atlas)?.map(|s| s.1),
         Job::Gp => context::gp_set(atlas)?.map(|s| s.1),
@@ -142,6 +151,16 @@ fn build_set(atlas: &Atlas, job: Job, budget: usize) -> Result<TileSetEntry, Til
 struct Source {
     atlas: Arc<Atlas>,
     budget: usize,
+    indexes: Indexes,
+}
+
+/// The tile index files checked when the atlas was opened.
+#[derive(Default)]
+struct Indexes {
+    /// Geographies with a sound file, and their boundary file's SHA-256.
+    sound: BTreeMap<Geography, [u8; 32]>,
+    /// Read the full-detail geometry too (tiles are served beyond the precomputed zooms).
+    with_base: bool,
 }
 
 /// Every tile set of an atlas, each built on first use (see [`AtlasTiles::lazy`]) or all at
@@ -263,7 +282,8 @@ impl AtlasTiles {
             for _ in 0..threads {
                 s.spawn(|| {
                     while let Some(set) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        set.built.get_or_init(|| build_set(atlas, set.job, budget));
+                        set.built
+                            .get_or_init(|| build_set(atlas, set.job, budget, &Indexes::default()));
                     }
                 });
             }
@@ -288,8 +308,56 @@ impl AtlasTiles {
     /// [`AtlasTiles::lazy`] with another byte budget (see [`geography_layer`]).
     pub fn lazy_within(atlas: Arc<Atlas>, max_zoom: u8, budget: usize) -> Self {
         let mut tiles = Self::planned(&atlas, max_zoom, None);
-        tiles.source = Some(Source { atlas, budget });
+        tiles.source = Some(Source {
+            atlas,
+            budget,
+            indexes: Indexes::default(),
+        });
         tiles
+    }
+
+    /// [`AtlasTiles::lazy`] over the atlas's tile index files, what a server uses: every file
+    /// present is checked now (read whole: checksum, format, the boundary file it was built
+    /// from), and an unsound one is an error naming it; each geography set is then read from its
+    /// file on first use instead of built (England's LSOAs: a fraction of a second instead of
+    /// seconds, and no transient memory of a build). A geography without a file is built as
+    /// [`AtlasTiles::lazy`] builds it. The full-detail geometry is read only when `max_zoom` is
+    /// beyond the precomputed zooms.
+    pub fn open(atlas: Arc<Atlas>, max_zoom: u8) -> Result<Self, TileError> {
+        let sound = tileindex::check(&atlas)?;
+        let with_base = max_zoom > geography::index_options().max_zoom;
+        let mut tiles = Self::planned(&atlas, max_zoom, None);
+        tiles.source = Some(Source {
+            atlas,
+            budget: TILE_BUDGET,
+            indexes: Indexes { sound, with_base },
+        });
+        Ok(tiles)
+    }
+
+    /// The geographies whose sets are (or will be) read from a tile index file.
+    pub fn indexed(&self) -> Vec<&'static str> {
+        self.source.as_ref().map_or_else(Vec::new, |s| {
+            s.indexes.sound.keys().map(|g| g.id()).collect()
+        })
+    }
+
+    /// Writes the tile index file of every geography set built so far into the atlas directory
+    /// `dir` (what `tiles build` does after building every set). Returns the files written.
+    pub fn write_index_files(
+        &self,
+        dir: &std::path::Path,
+    ) -> Result<Vec<std::path::PathBuf>, TileError> {
+        let mut written = Vec::new();
+        for set in self.sets.values() {
+            let (Job::Geography(g), Some(Ok(entry))) = (set.job, set.built.get()) else {
+                continue;
+            };
+            if let Some((_, index)) = entry.layers.first().and_then(|l| l.bands.first()) {
+                written.push(tileindex::write(dir, g, index)?);
+            }
+        }
+        Ok(written)
     }
 
     /// The built set of this name, building it now if need be; `Ok(None)` for an unknown name.
@@ -298,7 +366,7 @@ impl AtlasTiles {
             return Ok(None);
         };
         let built = set.built.get_or_init(|| match &self.source {
-            Some(s) => build_set(&s.atlas, set.job, s.budget),
+            Some(s) => build_set(&s.atlas, set.job, s.budget, &s.indexes),
             None => Err(TileError::InvalidOptions(format!(
                 "tile set {name} was not built"
             ))),
@@ -327,6 +395,21 @@ impl AtlasTiles {
                 _ => None,
             })
             .collect()
+    }
+
+    /// A built set's memory by part (see [`LayerIndex::heap_breakdown`]), summed over its
+    /// layers; `None` if the set is not built.
+    pub fn breakdown(&self, name: &str) -> Option<[(&'static str, usize); 4]> {
+        let Some(Ok(set)) = self.sets.get(name)?.built.get() else {
+            return None;
+        };
+        let mut sum = [("", 0); 4];
+        for index in set.layers.iter().flat_map(|l| &l.bands).map(|b| &b.1) {
+            for (total, (part, bytes)) in sum.iter_mut().zip(index.heap_breakdown()) {
+                *total = (part, total.1 + bytes);
+            }
+        }
+        Some(sum)
     }
 
     /// The names of the tile sets.
