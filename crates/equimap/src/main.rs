@@ -12,6 +12,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// jemalloc returns freed memory to the system, which glibc's allocator did not do for the
+/// transient memory of loading an atlas and making tile sets (see Cargo.toml and BENCHMARKS.md).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// equimap: an open map service for health inequality.
 #[derive(Parser)]
 #[command(version, about)]

@@ -8,7 +8,9 @@
 //!             ──▶ district trends (OHID Fingertips)                   ──▶ indicators/trends.*
 //!             ──▶ reference layers (postcodes, places, GPs, basemap)   ──▶ reference/*
 //!             ──▶ primary care (QOF registers, PCNs, practice IMD)     ──▶ reference/gp_*
-//!             ──▶ manifest.json, then a full reload check, then an atomic swap into place
+//!             ──▶ manifest.json, then a full reload check
+//!             ──▶ tile index files (equimap-tiles, from what loaded)   ──▶ geographies/*.tileindex
+//!             ──▶ an atomic swap into place
 //! ```
 //!
 //! Every mismatch between sources stops the ingest with a message naming the file, row and code;

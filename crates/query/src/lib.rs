@@ -51,7 +51,9 @@ pub struct Query {
     /// GP practices.
     pub gps: Vec<GpPractice>,
     search: search::SearchIndex,
-    ranks: BTreeMap<(Geography, String), Vec<f64>>,
+    /// Each indicator's values at each geography sorted worst first, made on first use (England's
+    /// held 41 MB at start, most of it for indicators no request ranks).
+    ranks: BTreeMap<(Geography, String), std::sync::OnceLock<Vec<f64>>>,
     headline: BTreeMap<Geography, Vec<(String, usize)>>,
     /// For each postcode, the index of the area containing it in each `WITHIN` geography
     /// (`u32::MAX` where none), found once by our own point lookup.
@@ -392,7 +394,7 @@ impl Query {
                 if hits.iter().any(|h| {
                     h.area
                         .as_ref()
-                        .is_some_and(|a| a.code == *code && a.geography == g)
+                        .is_some_and(|a| *a.code == **code && a.geography == g)
                 }) {
                     continue;
                 }
@@ -402,7 +404,7 @@ impl Query {
                 let c = set_index(self, g, code).unwrap_or_default();
                 hits.push(SearchHit {
                     kind: HitKind::Area,
-                    label: e.label.clone(),
+                    label: e.label.to_string(),
                     detail: self.atlas.geography_label(g).to_owned(),
                     lon: c.0,
                     lat: c.1,
@@ -411,7 +413,7 @@ impl Query {
                     within: Vec::new(),
                 });
             } else if let Some(i) = e.place {
-                hits.push(self.place_hit(i));
+                hits.push(self.place_hit(i as usize));
             } else if let Some((is_pcn, code)) = &e.gp
                 && let Some(hit) = self.gp_hit(*is_pcn, code, &e.label, &hits)
             {

@@ -176,20 +176,34 @@ pub struct Profile {
     pub attribution: Vec<String>,
 }
 
-/// For each geography and indicator, the values sorted worst first.
-pub(crate) fn rank_tables(atlas: &Atlas) -> BTreeMap<(Geography, String), Vec<f64>> {
+/// For each geography and indicator, a place for its values sorted worst first
+/// ([`sorted_worst_first`]), filled on first use.
+pub(crate) fn rank_tables(
+    atlas: &Atlas,
+) -> BTreeMap<(Geography, String), std::sync::OnceLock<Vec<f64>>> {
     let mut out = BTreeMap::new();
     for (g, t) in &atlas.tables {
         for def in atlas.catalogue.at(*g) {
-            let Some(c) = t.column_index(&def.id) else {
-                continue;
-            };
-            let mut v: Vec<f64> = (0..t.len()).filter_map(|r| t.value_at(r, c)).collect();
-            sort_worst_first(&mut v, def.polarity);
-            out.insert((*g, def.id.clone()), v);
+            if t.column_index(&def.id).is_some() {
+                out.insert((*g, def.id.clone()), std::sync::OnceLock::new());
+            }
         }
     }
     out
+}
+
+/// The values of an indicator at a geography, sorted worst first.
+fn sorted_worst_first(atlas: &Atlas, g: Geography, def: &IndicatorDef) -> Vec<f64> {
+    let Some((t, c)) = atlas
+        .tables
+        .get(&g)
+        .and_then(|t| Some((t, t.column_index(&def.id)?)))
+    else {
+        return Vec::new();
+    };
+    let mut v: Vec<f64> = (0..t.len()).filter_map(|r| t.value_at(r, c)).collect();
+    sort_worst_first(&mut v, def.polarity);
+    v
 }
 
 pub(crate) fn sort_worst_first(v: &mut [f64], p: Polarity) {
@@ -359,8 +373,11 @@ pub(crate) fn indicator_value(
 impl Query {
     /// Where `value` stands among the district's areas: 1 = worst.
     pub fn local_rank(&self, g: Geography, id: &str, value: f64) -> Option<LocalRank> {
-        let sorted = self.ranks.get(&(g, id.to_owned()))?;
         let def = self.atlas.catalogue.get(id)?;
+        let sorted = self
+            .ranks
+            .get(&(g, id.to_owned()))?
+            .get_or_init(|| sorted_worst_first(&self.atlas, g, def));
         let worse = match def.polarity {
             Polarity::HigherIsBetter => sorted.partition_point(|v| *v < value),
             Polarity::HigherIsWorse | Polarity::Neutral => sorted.partition_point(|v| *v > value),

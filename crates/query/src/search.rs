@@ -53,15 +53,17 @@ pub enum HitKind {
 }
 
 /// An entry of the name index.
+/// Strings are boxed (16 bytes, no spare capacity, where a `String` is 24 and its `format!`
+/// buffer often larger): England's atlas holds about 230,000 entries.
 pub(crate) struct NameEntry {
-    pub key: String,
+    pub key: Box<str>,
     /// For areas: the geography and code; for places: the index into `places`.
     pub geography: Option<Geography>,
-    pub code: Option<String>,
-    pub place: Option<usize>,
+    pub code: Option<Box<str>>,
+    pub place: Option<u32>,
     /// For practices and PCNs: whether a PCN, and the code.
-    pub gp: Option<(bool, String)>,
-    pub label: String,
+    pub gp: Option<(bool, Box<str>)>,
+    pub label: Box<str>,
     pub priority: u8,
 }
 
@@ -107,12 +109,12 @@ impl SearchIndex {
                 .flatten()
                 {
                     names.push(NameEntry {
-                        key,
+                        key: key.into(),
                         geography: Some(*g),
-                        code: Some(a.code.clone()),
+                        code: Some(a.code.as_str().into()),
                         place: None,
                         gp: None,
-                        label,
+                        label: label.into(),
                         priority,
                     });
                 }
@@ -126,24 +128,24 @@ impl SearchIndex {
                 _ => 5,
             };
             names.push(NameEntry {
-                key: fold(&p.name),
+                key: fold(&p.name).into(),
                 geography: None,
                 code: None,
-                place: Some(i),
+                place: Some(i as u32),
                 gp: None,
-                label: p.name.clone(),
+                label: p.name.as_str().into(),
                 priority,
             });
         }
         for (is_pcn, code, name) in gp {
             for key in [fold(name), fold(code)] {
                 names.push(NameEntry {
-                    key,
+                    key: key.into(),
                     geography: None,
                     code: None,
                     place: None,
-                    gp: Some((*is_pcn, code.clone())),
-                    label: format!("{name} ({code})"),
+                    gp: Some((*is_pcn, code.as_str().into())),
+                    label: format!("{name} ({code})").into(),
                     priority: if *is_pcn { 1 } else { 2 },
                 });
             }
@@ -154,6 +156,7 @@ impl SearchIndex {
             .filter(|(_, p)| p.kind.starts_with("postcode_"))
             .map(|(i, p)| (postcode_key(&p.name), i))
             .collect();
+        names.shrink_to_fit();
         Self {
             postcodes: pcs,
             postcode_places,
@@ -179,7 +182,7 @@ impl SearchIndex {
                 if !e.key.contains(q) {
                     return None;
                 }
-                let base = if e.key == q {
+                let base = if &*e.key == q {
                     100
                 } else if e.key.starts_with(q) {
                     80

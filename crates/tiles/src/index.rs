@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use geo::{Coord, Geometry, LineString, Polygon};
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
+use sha2::Digest;
 
 use crate::levels::{
     Base, GRID_LIMIT, LevelOptions, PartKind, PathRole, Shapes, Stored, area2_f, build_base,
@@ -106,6 +107,11 @@ pub struct LayerIndex {
     rtree: RTree<Entry>,
     bounds: Option<[f64; 4]>,
     dense_below: u8,
+    /// SHA-256 of the features' ids and properties, in order.
+    properties_digest: [u8; 32],
+    /// The zooms a byte budget search found, with the key it was found for (see
+    /// [`LayerIndex::budget_fit`]); written to and read from the tile index file.
+    budget: Option<store::BudgetFit>,
 }
 
 impl std::fmt::Debug for LayerIndex {
@@ -286,7 +292,7 @@ impl LayerIndex {
             let mut flat = Flat::default();
             flat.add(feature.id, &feature.geometry)?;
             let tag_start = props.tags.len() as u32;
-            props.add(&feature.properties);
+            props.add(feature.id, &feature.properties);
             let first_role = roles.len() as u32;
             let point_start = points.len() as u32;
             let mut bb = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
@@ -388,6 +394,7 @@ impl LayerIndex {
             extent: opts.extent,
             max_zoom: opts.max_zoom,
             features: recs,
+            properties_digest: props.digest.clone().finalize().into(),
             tags: props.tags,
             key_min_zoom: vec![0; props.keys.len()],
             keys: props.keys,
@@ -399,6 +406,7 @@ impl LayerIndex {
             rtree,
             bounds,
             dense_below,
+            budget: None,
         })
     }
 
@@ -420,6 +428,7 @@ impl LayerIndex {
             points: &self.points,
             levels: &self.levels,
             base: &self.base,
+            budget: self.budget.as_ref(),
         };
         store::encode(&geometry, opts, source)
     }
@@ -449,7 +458,7 @@ impl LayerIndex {
                 )));
             };
             let tag_start = props.tags.len() as u32;
-            props.add(&properties);
+            props.add(id, &properties);
             recs.push(FeatureRec {
                 id,
                 kind,
@@ -480,6 +489,7 @@ impl LayerIndex {
         let bounds = world_bounds(&rtree);
         let has_base = stored.base.is_some();
         props.shrink();
+        let properties_digest: [u8; 32] = props.digest.clone().finalize().into();
         Ok(Self {
             name: name.into(),
             extent: opts.extent,
@@ -496,7 +506,34 @@ impl LayerIndex {
             rtree,
             bounds,
             dense_below: stored.dense_below,
+            properties_digest,
+            budget: stored.budget,
         })
+    }
+
+    /// SHA-256 of the features' ids and properties (keys and encoded values, in order): what a
+    /// result that depends on them is keyed by.
+    pub fn properties_digest(&self) -> &[u8; 32] {
+        &self.properties_digest
+    }
+
+    /// The minimum and detail zooms a byte-budget search found for `key` (kept by
+    /// [`LayerIndex::keep_budget_fit`], or read from the tile index file), if `key` is the one
+    /// they were found for.
+    pub fn budget_fit(&self, key: &[u8; 32]) -> Option<(u8, u8)> {
+        self.budget
+            .as_ref()
+            .filter(|b| &b.key == key)
+            .map(|b| (b.min_zoom, b.detail_zoom))
+    }
+
+    /// Keeps the zooms a byte-budget search found for `key`; the tile index file carries them.
+    pub fn keep_budget_fit(&mut self, key: [u8; 32], min_zoom: u8, detail_zoom: u8) {
+        self.budget = Some(store::BudgetFit {
+            key,
+            min_zoom,
+            detail_zoom,
+        });
     }
 
     /// The layer name written to tiles.
@@ -691,6 +728,8 @@ struct PropTables {
     values: Values,
     value_ids: HashMap<ValueKey, u32>,
     tags: Vec<[u32; 2]>,
+    /// SHA-256 of every feature's id, keys and encoded values, in order.
+    digest: sha2::Sha256,
 }
 
 impl PropTables {
@@ -704,21 +743,33 @@ impl PropTables {
         self.keys.shrink_to_fit();
     }
 
-    fn add(&mut self, props: &[(String, PropValue)]) {
+    fn add(&mut self, id: u64, props: &[(String, PropValue)]) {
+        self.digest.update(id.to_le_bytes());
+        self.digest.update((props.len() as u64).to_le_bytes());
         let start = self.tags.len();
         for (key, value) in props {
-            let next = self.keys.len() as u32;
-            let k = *self.key_ids.entry(key.clone()).or_insert(next);
-            if k == next {
+            // Looked up before inserting: a key repeats on every feature, cloning it each time
+            // cost an allocation per property.
+            let k = if let Some(&k) = self.key_ids.get(key) {
+                k
+            } else {
+                let k = self.keys.len() as u32;
+                self.key_ids.insert(key.clone(), k);
                 self.keys.push(key.clone());
-            }
+                k
+            };
             if self.tags[start..].iter().any(|t| t[0] == k) {
                 continue; // first value of a repeated key wins
             }
+            self.digest.update((key.len() as u64).to_le_bytes());
+            self.digest.update(key.as_bytes());
             let next = self.values.ends.len() as u32;
+            let encoded = encode_value(value);
+            self.digest.update((encoded.len() as u64).to_le_bytes());
+            self.digest.update(&encoded);
             let v = *self.value_ids.entry(ValueKey::from(value)).or_insert(next);
             if v == next {
-                self.values.push(&encode_value(value));
+                self.values.push(&encoded);
             }
             self.tags.push([k, v]);
         }

@@ -69,9 +69,19 @@ pub enum IndexFileError {
     Corrupt(String),
 }
 
+/// The zooms a byte-budget search found for a layer, and the key it was found for (a hash of
+/// the layer's properties, the keys it may defer and the budget).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BudgetFit {
+    pub key: [u8; 32],
+    pub min_zoom: u8,
+    pub detail_zoom: u8,
+}
+
 /// The decoded geometry of one layer.
 pub(crate) struct StoredLayer {
     pub dense_below: u8,
+    pub budget: Option<BudgetFit>,
     /// Kind and point range per feature.
     pub kinds: Vec<(Kind, [u32; 2])>,
     /// Each feature's box in world units, where it has geometry.
@@ -85,6 +95,7 @@ pub(crate) struct StoredLayer {
 /// What a layer's geometry is made of, borrowed for writing.
 pub(crate) struct LayerGeometry<'a> {
     pub dense_below: u8,
+    pub budget: Option<&'a BudgetFit>,
     pub kinds: Vec<(Kind, [u32; 2])>,
     pub boxes: Vec<Option<[f64; 4]>>,
     pub points: &'a [[f64; 2]],
@@ -199,6 +210,15 @@ pub(crate) fn encode(g: &LayerGeometry<'_>, opts: &IndexOptions, source: &[u8; 3
     let mut body = Vec::new();
     put_options(&mut body, opts);
     body.push(g.dense_below);
+    match g.budget {
+        Some(b) => {
+            body.push(1);
+            body.extend_from_slice(&b.key);
+            body.push(b.min_zoom);
+            body.push(b.detail_zoom);
+        }
+        None => body.push(0),
+    }
     put_u(&mut body, g.kinds.len() as u64);
     for ((kind, points), b) in g.kinds.iter().zip(&g.boxes) {
         body.push(feature_kind_byte(*kind));
@@ -600,6 +620,21 @@ pub(crate) fn decode(
         )));
     }
     let dense_below = c.byte()?;
+    let budget = match c.byte()? {
+        0 => None,
+        1 => {
+            let mut key = [0u8; 32];
+            for b in &mut key {
+                *b = c.byte()?;
+            }
+            Some(BudgetFit {
+                key,
+                min_zoom: c.byte()?,
+                detail_zoom: c.byte()?,
+            })
+        }
+        b => return Err(IndexFileError::Corrupt(format!("budget flag {b}"))),
+    };
     let n = c.count(3)?;
     let mut kinds = Vec::with_capacity(n);
     let mut boxes = Vec::with_capacity(n);
@@ -634,6 +669,7 @@ pub(crate) fn decode(
     let base = if with_base { Some(c.base(n)?) } else { None };
     Ok(StoredLayer {
         dense_below,
+        budget,
         kinds,
         boxes,
         points,

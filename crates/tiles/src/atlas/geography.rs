@@ -66,14 +66,10 @@ fn areas(atlas: &Atlas, g: Geography) -> &[equimap_atlas::Area] {
         .map_or(&[], |s| s.areas.as_slice())
 }
 
-/// A geography's layer geometry only (no properties), as its tile index file holds it.
-pub(super) fn geometry_index(atlas: &Atlas, g: Geography) -> Result<LayerIndex, TileError> {
-    let features = areas(atlas, g).iter().map(|a| Feature {
-        id: area_id(&a.code),
-        geometry: Geometry::MultiPolygon(a.geometry.clone()),
-        properties: Vec::new(),
-    });
-    LayerIndex::new(g.id(), features, &index_options())
+/// A geography's layer as served, built from the boundaries, budget zooms found: what its tile
+/// index file is written from.
+pub(super) fn full_index(atlas: &Atlas, g: Geography) -> Result<LayerIndex, TileError> {
+    Ok(layer_within(atlas, g, TILE_BUDGET, None)?.index)
 }
 
 /// Where a layer's geometry comes from: built from the boundaries, or read from the tile index
@@ -94,14 +90,21 @@ fn layer_within(
         fields.insert(d.id.clone(), "Number");
     }
     let table = atlas.tables.get(&g);
+    // Columns looked up once, each area's row once (not a hash lookup per value).
+    let columns: Vec<(&str, Option<usize>)> = defs
+        .iter()
+        .map(|d| (d.id.as_str(), table.and_then(|t| t.column_index(&d.id))))
+        .collect();
     let properties = |a: &equimap_atlas::Area| {
-        let mut properties = vec![
-            ("code".to_owned(), PropValue::String(a.code.clone())),
-            ("name".to_owned(), PropValue::String(a.name.clone())),
-        ];
-        for d in &defs {
-            if let Some(v) = table.and_then(|t| t.get(&a.code, &d.id)) {
-                properties.push((d.id.clone(), PropValue::Double(v)));
+        let mut properties = Vec::with_capacity(2 + columns.len());
+        properties.push(("code".to_owned(), PropValue::String(a.code.clone())));
+        properties.push(("name".to_owned(), PropValue::String(a.name.clone())));
+        let row = table.and_then(|t| Some((t, t.row_index(&a.code)?)));
+        for (id, c) in &columns {
+            if let (Some((t, r)), Some(c)) = (row, c)
+                && let Some(v) = t.value_at(r, *c)
+            {
+                properties.push(((*id).to_owned(), PropValue::Double(v)));
             }
         }
         properties
@@ -109,8 +112,7 @@ fn layer_within(
     let mut index = if let Some((hash, with_base)) = from_index {
         let features = areas(atlas, g)
             .iter()
-            .map(|a| (area_id(&a.code), properties(a)))
-            .collect();
+            .map(|a| (area_id(&a.code), properties(a)));
         super::tileindex::read(atlas, g, hash, features, with_base)?
     } else {
         let features = areas(atlas, g).iter().map(|a| Feature {
@@ -128,7 +130,7 @@ fn layer_within(
                 .map(|d| d.id.as_str()),
         )
         .collect();
-    let (min_zoom, detail_zoom) = fit_budget(&mut index, &heavy, budget)?;
+    let (min_zoom, detail_zoom) = fit_budget_once(&mut index, &heavy, budget)?;
     Ok(GeographyLayer {
         index,
         fields,
@@ -179,6 +181,35 @@ fn fit_budget(
         }
     }
     set_heavy(index, detail);
+    Ok((min_zoom, detail))
+}
+
+/// [`fit_budget`], or its result kept in the index (from its tile index file) when the layer's
+/// properties, heavy keys and budget are those it was found for: the search renders and gzips
+/// the busiest tiles of up to 17 zooms (most of a second for England's LSOAs). The zooms found
+/// are kept in the index, so its tile index file carries them.
+fn fit_budget_once(
+    index: &mut LayerIndex,
+    heavy: &[&str],
+    budget: usize,
+) -> Result<(u8, u8), TileError> {
+    use sha2::Digest;
+    let mut key = sha2::Sha256::new();
+    key.update(index.properties_digest());
+    for k in heavy {
+        key.update((k.len() as u64).to_le_bytes());
+        key.update(k.as_bytes());
+    }
+    key.update((budget as u64).to_le_bytes());
+    let key: [u8; 32] = key.finalize().into();
+    if let Some((min_zoom, detail)) = index.budget_fit(&key) {
+        for k in heavy {
+            index.set_property_min_zoom(k, detail);
+        }
+        return Ok((min_zoom, detail));
+    }
+    let (min_zoom, detail) = fit_budget(index, heavy, budget)?;
+    index.keep_budget_fit(key, min_zoom, detail);
     Ok((min_zoom, detail))
 }
 

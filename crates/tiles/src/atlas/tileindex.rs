@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use equimap_atlas::{Atlas, Geography};
 use sha2::Digest;
 
-use super::geography::{geometry_index, index_options};
+use super::geography::{full_index, index_options};
 use crate::{LayerIndex, TileError};
 
 /// Where a geography's tile index file lives in an atlas directory.
@@ -87,7 +87,7 @@ pub(crate) fn read(
     atlas: &Atlas,
     g: Geography,
     hash: &[u8; 32],
-    features: Vec<(u64, Vec<(String, crate::PropValue)>)>,
+    features: impl IntoIterator<Item = (u64, Vec<(String, crate::PropValue)>)>,
     with_base: bool,
 ) -> Result<LayerIndex, TileError> {
     let path = index_path(&atlas.dir, g);
@@ -105,8 +105,8 @@ pub(crate) fn write(dir: &Path, g: Geography, index: &LayerIndex) -> Result<Path
     Ok(path)
 }
 
-/// Builds every geography's shared-arc simplification (without properties: the file holds
-/// geometry only) and writes its tile index file into the atlas directory; the geographies are
+/// Builds every geography's layer (its shared-arc simplification, and the zooms that keep its
+/// busiest tiles within the byte budget) and writes its tile index file into the atlas directory; the geographies are
 /// shared among the machine's cores, heaviest first. What the ingest calls once the atlas
 /// loads. Returns the files written.
 pub fn write_tile_indexes(atlas: &Atlas) -> Result<Vec<PathBuf>, TileError> {
@@ -122,7 +122,7 @@ pub fn write_tile_indexes(atlas: &Atlas) -> Result<Vec<PathBuf>, TileError> {
                 s.spawn(|| {
                     let mut mine = Vec::new();
                     while let Some(&g) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        mine.push(geometry_index(atlas, g).and_then(|i| write(&atlas.dir, g, &i)));
+                        mine.push(full_index(atlas, g).and_then(|i| write(&atlas.dir, g, &i)));
                     }
                     mine
                 })
