@@ -23,8 +23,10 @@ use crate::{IndexOptions, MAX_ZOOM};
 
 /// The first bytes of every tile index file.
 pub(crate) const MAGIC: &[u8; 8] = b"EQTILIDX";
-/// Bumped whenever the layout or the geometry a build makes changes, so an older file is
-/// refused as stale (the ingest writes a new one).
+/// Bumped whenever the layout, the geometry a build makes or the tiles' encoding changes (the
+/// file carries byte-budget zooms found by encoding tiles), so an older file is refused as
+/// stale and the ingest writes a new one. CI's re-ingest diff of the committed Leeds files
+/// catches a change that forgot to bump it.
 pub(crate) const FORMAT: u32 = 1;
 /// Magic, format, body length, checksum and source hash.
 pub(crate) const HEADER_LEN: usize = 8 + 4 + 8 + 4 + 32;
