@@ -1,9 +1,8 @@
-//! The rectangle clipper's check against geo, for the property test
-//! (`crates/tiles/tests/rectclip_vs_geo.rs`): the polygon builders
-//! (star-shaped rings, unions of rectangles) and the comparison (`compare`).
-//! Plain functions over `geo` and nothing else, so that the fuzz target
-//! (`fuzz/fuzz_targets/rectclip.rs`, which repeats them today) can include
-//! this file by path.
+//! The rectangle clipper's check against geo, shared by the property test
+//! (`crates/tiles/tests/rectclip_vs_geo.rs`) and the fuzz target
+//! (`fuzz/fuzz_targets/rectclip.rs`), which include this file by path: the
+//! polygon builders (star-shaped rings, unions of rectangles) and the
+//! comparison (`compare`). Plain functions over `geo`, no other dependency.
 #![allow(dead_code)] // each includer uses a different subset
 
 use equimap_tiles::clip_polygon;
