@@ -8,6 +8,7 @@ use geo::{
     Area, Coord, Geometry, LineString, MakeValid, MultiLineString, MultiPolygon, Polygon,
     Validation,
 };
+use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::error::{IngestError, Result};
@@ -280,6 +281,9 @@ pub fn areas_by_code(
 }
 
 /// Areas with the repairs made to them and one more property of each (by code).
+/// What [`clean_polygonal`] gives for one geometry.
+type CleanResult = std::result::Result<(MultiPolygon<f64>, CleanReport), String>;
+
 pub type AreasWithProperty = (NamedAreas, Vec<(String, String)>, BTreeMap<String, String>);
 
 /// [`areas_by_code`], and one more property of each area (by code) where it has one.
@@ -292,7 +296,15 @@ pub fn areas_with_property(
     let mut out: NamedAreas = BTreeMap::new();
     let mut changes = Vec::new();
     let mut extra = BTreeMap::new();
-    for (i, f) in read_features(src)?.into_iter().enumerate() {
+    let features = read_features(src)?;
+    // Repair is most of the time of a boundary file (England's 6,826 wards: 1.5 s of CPU), and
+    // each feature's is independent: made in parallel, then taken in feature order below, so
+    // the first bad feature is still the one reported.
+    let mut cleaned: Vec<Option<CleanResult>> = features
+        .par_iter()
+        .map(|f| f.geometry.as_ref().map(clean_polygonal))
+        .collect();
+    for (i, f) in features.into_iter().enumerate() {
         let code = f.text(code_prop).ok_or_else(|| IngestError::Geometry {
             path: src.path.clone(),
             code: format!("#{i}"),
@@ -302,7 +314,7 @@ pub fn areas_with_property(
         if let Some(v) = f.text(extra_prop) {
             extra.insert(code.clone(), v);
         }
-        let geom = f.geometry.as_ref().ok_or_else(|| IngestError::Geometry {
+        let clean = cleaned[i].take().ok_or_else(|| IngestError::Geometry {
             path: src.path.clone(),
             code: code.clone(),
             message: "null geometry".to_owned(),
@@ -312,7 +324,7 @@ pub fn areas_with_property(
             code: code.clone(),
             message,
         };
-        let (mut mp, rep) = clean_polygonal(geom).map_err(geom_err)?;
+        let (mut mp, rep) = clean.map_err(geom_err)?;
         if rep.repaired {
             changes.push((
                 code.clone(),
