@@ -19,15 +19,7 @@ fn leeds() -> Atlas {
     Atlas::load(&committed()).expect("committed Leeds atlas")
 }
 
-const GEOGRAPHIES: [Geography; 7] = [
-    Geography::Lsoa21,
-    Geography::Lsoa11,
-    Geography::Msoa21,
-    Geography::Msoa11,
-    Geography::Ward,
-    Geography::Committee,
-    Geography::District,
-];
+const GEOGRAPHIES: [Geography; 7] = Geography::ALL;
 
 /// Points spread over Leeds for the deep zooms: Civic Hall, Otley, Wetherby, Morley, Garforth.
 const PLACES: [(f64, f64); 5] = [
