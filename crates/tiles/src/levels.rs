@@ -342,31 +342,11 @@ pub(crate) fn build_levels(shapes: &Shapes, opts: LevelOptions) -> Vec<Stored> {
     // Each zoom is independent: the machine's cores take them deepest (heaviest) first. A set
     // built on its first request waits for its own levels only, so this is most of that wait.
     let zooms: Vec<u8> = (0..=opts.max_zoom).rev().collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, zooms.len());
-    let mut built: Vec<(u8, Stored)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    while let Some(&z) =
-                        zooms.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-                    {
-                        mine.push((z, narrow(build_level(shapes, &arcs, &infos, opts, z))));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+    let mut built = crate::parallel::in_parallel(&zooms, |&z| {
+        narrow(build_level(shapes, &arcs, &infos, opts, z))
     });
-    built.sort_by_key(|(z, _)| *z);
-    built.into_iter().map(|(_, level)| level).collect()
+    built.reverse();
+    built
 }
 
 /// A ring has collapsed if fewer than three vertices are left or it lost

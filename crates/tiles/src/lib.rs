@@ -56,6 +56,7 @@ mod encode;
 mod grid;
 mod index;
 mod levels;
+mod parallel;
 mod pbf;
 pub mod projection;
 mod rectclip;

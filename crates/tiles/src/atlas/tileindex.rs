@@ -10,7 +10,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use equimap_atlas::{Atlas, Geography};
 use sha2::Digest;
@@ -112,26 +111,8 @@ pub(crate) fn write(dir: &Path, g: Geography, index: &LayerIndex) -> Result<Path
 pub fn write_tile_indexes(atlas: &Atlas) -> Result<Vec<PathBuf>, TileError> {
     let mut order: Vec<Geography> = atlas.geographies.keys().copied().collect();
     order.sort_by_key(|g| std::cmp::Reverse(atlas.geographies[g].areas.len()));
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, order.len().max(1));
-    let next = AtomicUsize::new(0);
-    let mut written: Vec<Result<PathBuf, TileError>> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    while let Some(&g) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        mine.push(full_index(atlas, g).and_then(|i| write(&atlas.dir, g, &i)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+    let mut written = crate::parallel::in_parallel(&order, |&g| {
+        full_index(atlas, g).and_then(|i| write(&atlas.dir, g, &i))
     });
     written.sort_by(|a, b| match (a, b) {
         (Ok(a), Ok(b)) => a.cmp(b),
