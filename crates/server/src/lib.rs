@@ -17,26 +17,21 @@ pub mod ops;
 mod outcomes;
 mod params;
 mod primary_care;
+mod stack;
 pub mod tile_cache;
 mod tile_routes;
 pub mod tiles;
 pub mod web;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::routing::{MethodRouter, get, post};
 use equimap_query::{CustomArea, Query};
 use serde_json::{Value, json};
 use tower::ServiceExt;
-use tower_http::compression::CompressionLayer;
-use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::RequestBodyTimeoutLayer;
 
 pub use api::MAX_BODY_BYTES;
 pub use error::ApiError;
@@ -77,6 +72,9 @@ impl AppState {
         }
     }
 }
+
+/// The tile route, which has a stack of its own ([`stack::tile_layers`]).
+const TILE_PATH: &str = "/tiles/{layer}/{z}/{x}/{y}";
 
 type Handler = fn() -> MethodRouter<Arc<AppState>>;
 
@@ -236,101 +234,45 @@ pub static ROUTES: &[Route] = &[
         || get(tile_routes::tilejson),
         openapi::tile_file,
     ),
-    route(
-        "GET",
-        "/tiles/{layer}/{z}/{x}/{y}",
-        || get(tile_routes::tile),
-        openapi::tile,
-    ),
+    route("GET", TILE_PATH, || get(tile_routes::tile), openapi::tile),
 ];
 
-/// Longest a client may take to send a request body.
-const BODY_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// The application's router: [`ROUTES`], with CORS on the API and tiles, then the web map's
-/// files, then the layers every answer passes through ([`outer_layers`]).
+/// files, then the layers every answer passes through ([`stack`]). The tile route, the one a
+/// map asks for hundreds of times a view, has a stack of its own without the compression and
+/// body-timeout layers it has no use for ([`stack::tile_layers`]).
 pub fn router(state: Arc<AppState>) -> Router {
     let mut public = Router::new();
-    for r in ROUTES {
-        public = public.route(r.path, (r.handler)());
+    let mut tiles = Router::new();
+    for (slot, r) in ROUTES.iter().enumerate() {
+        if r.path == TILE_PATH {
+            tiles = stack::tile_layers(
+                Router::new()
+                    .route(r.path, (r.handler)())
+                    .method_not_allowed_fallback(tile_routes::method_not_allowed),
+                &state,
+                slot,
+            );
+        } else {
+            public = public.route(r.path, (r.handler)());
+        }
     }
     let public = public
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(cors(&state.cors_origins));
+        .layer(stack::cors(&state.cors_origins));
     // An unknown /api or /tiles path is answered through the same CORS layer, so that a
     // cross-origin client can read its JSON 404; the web map's files stay outside it.
     let api_404: Router = Router::new()
         .fallback(api_not_found)
-        .layer(cors(&state.cors_origins));
+        .layer(stack::cors(&state.cors_origins));
     let app = Router::new().merge(public).fallback(
         move |State(s): State<Arc<AppState>>, req: axum::extract::Request| {
             fallback(s, api_404.clone(), req)
         },
     );
-    outer_layers(app, &state).with_state(state)
-}
-
-/// The layers every answer passes through, outermost first: a client's odd request id is
-/// dropped, an id is set and sent back, the request is counted and timed by route, its body
-/// may take [`BODY_TIMEOUT`], the security headers are added, and the answer is compressed
-/// when worth it.
-///
-/// One stack, applied by one `Router::layer`: axum wraps (and boxes) every route once per call
-/// of `layer` and clones that wrapping on every request, and `axum::middleware::from_fn` clones
-/// the stack beneath it again: seven separate layers were part of why a cached tile cost 36.7 µs
-/// of CPU instead of 23.5 (BENCHMARKS.md, issue 13).
-fn outer_layers(router: Router<Arc<AppState>>, state: &AppState) -> Router<Arc<AppState>> {
-    router.layer(
-        tower::ServiceBuilder::new()
-            .map_request(observe::drop_odd_request_id)
-            .layer(SetRequestIdLayer::x_request_id(ops::NextRequestId(
-                state.ops.clone(),
-            )))
-            .layer(PropagateRequestIdLayer::x_request_id())
-            .layer(observe::ObserveLayer)
-            .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
-            .map_response(security_headers)
-            .layer(CompressionLayer::new().compress_when(compress_when())),
-    )
-}
-
-/// CORS for the API and tiles. They serve public open data, so by default any origin may read
-/// them; `--cors-origins` narrows that to a list. Preflights (a cross-origin JSON `POST`) are
-/// answered here.
-fn cors(origins: &[String]) -> CorsLayer {
-    let allow = if origins.iter().any(|o| o == "*") {
-        AllowOrigin::any()
-    } else {
-        AllowOrigin::list(origins.iter().filter_map(|o| {
-            HeaderValue::from_str(o)
-                .inspect_err(|e| tracing::warn!("CORS origin {o:?} is not a header value: {e}"))
-                .ok()
-        }))
-    };
-    CorsLayer::new()
-        .allow_origin(allow)
-        .allow_methods([Method::GET, Method::HEAD, Method::POST])
-        .allow_headers([
-            header::CONTENT_TYPE,
-            header::RANGE,
-            header::IF_NONE_MATCH,
-            HeaderName::from_static("x-request-id"),
-        ])
-        .expose_headers([
-            header::CONTENT_RANGE,
-            header::CONTENT_DISPOSITION,
-            header::ETAG,
-            header::RETRY_AFTER,
-            HeaderName::from_static("x-request-id"),
-        ])
-        .max_age(Duration::from_secs(3600))
-}
-
-/// Compress what is worth it: not images, not bodies already encoded (tiles, web files), not
-/// PMTiles archives (their readers ask for byte ranges of the file as stored).
-fn compress_when() -> impl tower_http::compression::Predicate {
-    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
-    DefaultPredicate::new().and(NotForContentType::const_new("application/vnd.pmtiles"))
+    stack::outer_layers(app, &state)
+        .merge(tiles)
+        .with_state(state)
 }
 
 /// True when every entry of [`ROUTES`] has a distinct method and path.
@@ -407,31 +349,7 @@ async fn api_not_found(uri: axum::http::Uri) -> ApiError {
     ApiError::NotFound(format!("no route for {}", uri.path()))
 }
 
-/// Headers every response carries. The policy allows our own origin only: the map fetches
-/// nothing from anywhere else.
-fn security_headers<B>(mut res: axum::http::Response<B>) -> axum::http::Response<B> {
-    let h = res.headers_mut();
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    if h.get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
-    {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(web::CSP),
-        );
-    }
-    res
-}
-
-async fn method_not_allowed(
+pub(crate) async fn method_not_allowed(
     method: axum::http::Method,
     uri: axum::http::Uri,
 ) -> axum::response::Response {

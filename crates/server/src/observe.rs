@@ -13,7 +13,6 @@ use std::time::Instant;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderValue, Response};
 use tower::{Layer, Service};
-use tower_http::request_id::RequestId;
 
 use crate::ops::{route_metrics, route_name, slot};
 
@@ -31,15 +30,31 @@ pub fn drop_odd_request_id(mut req: Request) -> Request {
 }
 
 /// Counts every request by route, times it, and logs it with its id. It must sit inside the
-/// router (axum's `Router::layer`), where the matched route is known.
+/// router (axum's `Router::layer`), where the matched route is known, and outside tower-http's
+/// `PropagateRequestIdLayer`, whose answer carries the id it logs.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct ObserveLayer;
+pub struct ObserveLayer {
+    /// The route's place in [`crate::ROUTES`] when the layer serves one route only; else it is
+    /// looked up from the matched path on each request.
+    slot: Option<usize>,
+}
+
+impl ObserveLayer {
+    /// For a stack that serves the one route at `slot` of [`crate::ROUTES`]: its metric handles
+    /// are found once, not looked up by path on every request.
+    pub fn route(slot: usize) -> Self {
+        Self { slot: Some(slot) }
+    }
+}
 
 impl<S> Layer<S> for ObserveLayer {
     type Service = Observe<S>;
 
     fn layer(&self, inner: S) -> Observe<S> {
-        Observe { inner }
+        Observe {
+            inner,
+            slot: self.slot,
+        }
     }
 }
 
@@ -47,6 +62,7 @@ impl<S> Layer<S> for ObserveLayer {
 #[derive(Clone, Debug)]
 pub struct Observe<S> {
     inner: S,
+    slot: Option<usize>,
 }
 
 impl<S, B> Service<Request> for Observe<S>
@@ -62,7 +78,7 @@ where
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
-        let seen = Seen::new(&req);
+        let seen = Seen::new(&req, self.slot);
         ObserveFuture {
             inner: self.inner.call(req),
             seen: Some(seen),
@@ -74,33 +90,31 @@ where
 struct Seen {
     started: Instant,
     slot: usize,
-    id: Option<HeaderValue>,
     /// Method and path, only when access lines are logged.
     access: Option<(axum::http::Method, String)>,
 }
 
 impl Seen {
-    fn new(req: &Request) -> Self {
-        let slot = slot(
-            req.method(),
-            req.extensions()
-                .get::<MatchedPath>()
-                .map(MatchedPath::as_str),
-        );
+    fn new(req: &Request, known: Option<usize>) -> Self {
+        let slot = known.unwrap_or_else(|| {
+            slot(
+                req.method(),
+                req.extensions()
+                    .get::<MatchedPath>()
+                    .map(MatchedPath::as_str),
+            )
+        });
         let access = tracing::enabled!(tracing::Level::DEBUG)
             .then(|| (req.method().clone(), req.uri().path().to_owned()));
         Self {
             started: Instant::now(),
             slot,
-            id: req
-                .extensions()
-                .get::<RequestId>()
-                .map(|id| id.header_value().clone()),
             access,
         }
     }
 
-    fn finish(self, status: u16) {
+    /// Record the answer; `id` is the request id it carries.
+    fn finish(self, status: u16, id: Option<&HeaderValue>) {
         let secs = self.started.elapsed().as_secs_f64();
         if let Some(m) = route_metrics().get(self.slot) {
             m.requests.increment(1);
@@ -111,7 +125,6 @@ impl Seen {
         }
         // Access lines at debug (RUST_LOG=equimap_server=debug) keep a busy tile server quiet;
         // server errors are always logged.
-        let id = self.id;
         if status >= 500 {
             tracing::warn!(request_id = ?id, status, ms = secs * 1000.0, route = route_name(self.slot), "request failed");
         } else if let Some((method, path)) = self.access {
@@ -139,7 +152,7 @@ where
         let this = self.project();
         let out = ready!(this.inner.poll(cx));
         if let (Ok(res), Some(seen)) = (&out, this.seen.take()) {
-            seen.finish(res.status().as_u16());
+            seen.finish(res.status().as_u16(), res.headers().get("x-request-id"));
         }
         Poll::Ready(out)
     }

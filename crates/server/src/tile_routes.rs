@@ -3,13 +3,16 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use crate::negotiate::accepts_gzip;
 use crate::params::PathParams;
+use crate::stack::compressed;
 use crate::tiles::{Tile, TileService, gunzip};
 use crate::{ApiError, AppState};
 
@@ -38,13 +41,26 @@ async fn prepare(s: &Arc<AppState>, name: &str) -> Result<(), ApiError> {
         .map_err(|e| ApiError::Internal(format!("building a tile set failed: {e}")))?
 }
 
-/// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`
-pub async fn tile(
-    State(s): State<Arc<AppState>>,
-    PathParams((layer, z, x, y)): PathParams<(String, String, String, String)>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let svc = service(&s)?;
+/// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`. The route's stack has no compression layer
+/// (`stack::tile_layers`), so its errors are compressed here, like any other JSON answer.
+pub async fn tile(State(s): State<Arc<AppState>>, req: Request) -> Response {
+    let (mut parts, _) = req.into_parts();
+    match tile_answer(&s, &mut parts).await {
+        Ok(r) => r,
+        Err(e) => compressed(e.into_response(), &parts.headers).await,
+    }
+}
+
+/// A method other than `GET` or `HEAD` on the tile route: the usual JSON 405, compressed as on
+/// every other route.
+pub async fn method_not_allowed(method: Method, uri: Uri, headers: HeaderMap) -> Response {
+    compressed(crate::method_not_allowed(method, uri).await, &headers).await
+}
+
+async fn tile_answer(s: &Arc<AppState>, parts: &mut Parts) -> Result<Response, ApiError> {
+    let PathParams((layer, z, x, y)) =
+        PathParams::<(String, String, String, String)>::from_request_parts(parts, s).await?;
+    let svc = service(s)?;
     let y = y
         .strip_suffix(".mvt")
         .or_else(|| y.strip_suffix(".pbf"))
@@ -61,12 +77,16 @@ pub async fn tile(
         )));
     }
     let z = svc.check(z, x, y)?;
-    prepare(&s, &layer).await?;
+    prepare(s, &layer).await?;
     let tile = svc
         .tile(&layer, z, x, y)?
         .ok_or_else(|| ApiError::NotFound(format!("unknown tile layer {layer:?}")))?;
-    tile_response(svc, &tile, &headers)
+    tile_response(svc, &tile, &parts.headers)
 }
+
+/// Headers a tile answer ends with: its own five, CORS's two or three, the three security
+/// headers and the request id. Room for them is made once.
+const TILE_HEADERS: usize = 12;
 
 /// The response for a tile: 304 when the client holds it, 204 when empty, else the stored gzip
 /// to a client that accepts it and the decompressed tile to one that does not.
@@ -75,29 +95,35 @@ fn tile_response(
     tile: &Tile,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
-    let mut h = HeaderMap::new();
-    h.insert(header::CACHE_CONTROL, svc.cache_control().clone());
-    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    h.insert(header::ETAG, tile.etag.clone());
     let held = headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .any(|t| t.trim().as_bytes() == tile.etag.as_bytes());
-    if held {
-        return Ok((StatusCode::NOT_MODIFIED, h).into_response());
-    }
-    if tile.gz.is_empty() {
-        return Ok((StatusCode::NO_CONTENT, h).into_response());
-    }
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
-    if accepts_gzip(headers) {
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        Ok((h, tile.gz.clone()).into_response())
+    let (status, body, gzipped) = if held {
+        (StatusCode::NOT_MODIFIED, Body::empty(), false)
+    } else if tile.gz.is_empty() {
+        (StatusCode::NO_CONTENT, Body::empty(), false)
+    } else if accepts_gzip(headers) {
+        (StatusCode::OK, Body::from(tile.gz.clone()), true)
     } else {
-        Ok((h, gunzip(&tile.gz)?).into_response())
+        (StatusCode::OK, Body::from(gunzip(&tile.gz)?), false)
+    };
+    let mut res = Response::new(body);
+    *res.status_mut() = status;
+    let h = res.headers_mut();
+    h.reserve(TILE_HEADERS);
+    h.insert(header::CACHE_CONTROL, svc.cache_control().clone());
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    h.insert(header::ETAG, tile.etag.clone());
+    if status == StatusCode::OK {
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
     }
+    if gzipped {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    Ok(res)
 }
 
 /// `GET /tiles/{layer}.json`: TileJSON 3.0.

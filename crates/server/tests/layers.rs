@@ -200,6 +200,68 @@ async fn a_tile_refused_gzip_by_q_value_arrives_plain() {
     }
 }
 
+fn metric(text: &str, prefix: &str) -> Option<u64> {
+    text.lines()
+        .find(|l| l.starts_with(prefix))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+}
+
+/// The tile route has a stack of its own (no compression layer, no body timeout): it must still
+/// carry CORS (with preflight), request ids, the security headers and its metrics, and compress
+/// its JSON errors as every other route does.
+#[tokio::test]
+async fn the_tile_route_keeps_every_layer() {
+    let uri = "/tiles/lsoa21/12/2030/1318.mvt";
+    let mut req = from_origin(Method::GET, uri, "https://elsewhere.example");
+    req.headers_mut()
+        .insert(header::ACCEPT_ENCODING, "gzip".parse().expect("value"));
+    req.headers_mut()
+        .insert("x-request-id", "tile-1".parse().expect("value"));
+    let (s, h, _) = send(state(), req).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(h[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    assert!(h.contains_key(header::ACCESS_CONTROL_EXPOSE_HEADERS));
+    assert_eq!(h["x-request-id"], "tile-1");
+    assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(h[header::CONTENT_ENCODING], "gzip");
+    let mut pre = preflight("https://elsewhere.example");
+    *pre.uri_mut() = uri.parse().expect("uri");
+    *pre.headers_mut()
+        .get_mut(header::ACCESS_CONTROL_REQUEST_METHOD)
+        .expect("method") = "GET".parse().expect("value");
+    let (s, h, _) = send(state(), pre).await;
+    assert!(s.is_success(), "{s}");
+    assert_eq!(h[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    // Errors: JSON, gzipped when gzip is acceptable, plain when not.
+    for (uri, method, status) in [
+        ("/tiles/no-such-layer/12/2030/1318.mvt", Method::GET, 404),
+        ("/tiles/lsoa21/12/x/1318.mvt", Method::GET, 400),
+        (uri, Method::POST, 405),
+    ] {
+        let mut req = from_origin(method.clone(), uri, "https://elsewhere.example");
+        let plain = send(state(), req).await;
+        req = from_origin(method, uri, "https://elsewhere.example");
+        req.headers_mut()
+            .insert(header::ACCEPT_ENCODING, "gzip".parse().expect("value"));
+        let (s, h, gz) = send(state(), req).await;
+        assert_eq!((plain.0.as_u16(), s.as_u16()), (status, status), "{uri}");
+        assert!(plain.1.get(header::CONTENT_ENCODING).is_none(), "{uri}");
+        assert_eq!(h[header::CONTENT_ENCODING], "gzip", "{uri}");
+        assert_eq!(h[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*", "{uri}");
+        assert_eq!(h[header::CONTENT_TYPE], "application/json", "{uri}");
+        assert_eq!(gunzip(&gz), plain.2, "{uri}");
+        let v: serde_json::Value = serde_json::from_slice(&plain.2).expect("json");
+        assert_eq!(v["status"], status, "{v}");
+    }
+    let (_, _, text) = send(state(), get("/metrics", None)).await;
+    let text = String::from_utf8(text).expect("utf-8");
+    let route = r#"{method="GET",route="/tiles/{layer}/{z}/{x}/{y}"}"#;
+    let n = metric(&text, &format!("equimap_requests_total{route}")).expect("tile counter");
+    assert!(n >= 3, "{n}");
+    assert!(text.contains(r#"equimap_request_duration_seconds_bucket{method="GET",route="/tiles/{layer}/{z}/{x}/{y}",le="+Inf"}"#));
+}
+
 #[tokio::test]
 async fn request_ids_continue_across_states() {
     // Two states sharing one `Ops`, as before and after a reload: ids keep counting.
