@@ -1,9 +1,10 @@
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use flatgeobuf::GeometryType;
 use geo::{Geometry, MultiPolygon};
 
+use crate::codeindex::CodeIndex;
 use crate::{AtlasError, Geography, read_fgb, write_area_fgb};
 
 /// One area of a geography: an LSOA, an MSOA, a ward or the district.
@@ -16,9 +17,92 @@ pub struct Area {
     /// A friendlier name where one is published (House of Commons Library MSOA names).
     pub alt_name: Option<String>,
     /// Codes of the areas this one belongs to, by geography.
-    pub parents: BTreeMap<Geography, String>,
+    pub parents: Parents,
     /// The boundary in WGS84 longitude/latitude, exterior rings counter-clockwise (RFC 7946).
     pub geometry: MultiPolygon<f64>,
+}
+
+/// The codes of the areas an area belongs to, by geography: a few pairs in geography order,
+/// read like a `BTreeMap<Geography, String>` (which took a 320-byte node an area: 20 MB for
+/// England's LSOAs of both vintages).
+///
+/// ```
+/// use equimap_atlas::{Geography, Parents};
+/// let p: Parents = [(Geography::District, "E08000035".to_owned()),
+///                   (Geography::Msoa21, "E02002373".to_owned())].into_iter().collect();
+/// assert_eq!(p[&Geography::Msoa21], "E02002373");
+/// assert_eq!(p.get(&Geography::Ward), None);
+/// assert_eq!(p.iter().next().map(|(g, _)| *g), Some(Geography::Msoa21));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parents(Box<[(Geography, String)]>);
+
+impl Parents {
+    /// The parent code at a geography.
+    pub fn get(&self, g: &Geography) -> Option<&String> {
+        self.0
+            .binary_search_by(|(k, _)| k.cmp(g))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    /// (geography, code) pairs, smallest geography first.
+    pub fn iter(&self) -> impl Iterator<Item = (&Geography, &String)> {
+        self.0.iter().map(|(g, c)| (g, c))
+    }
+
+    /// The codes, in geography order.
+    pub fn values(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(_, c)| c)
+    }
+
+    /// Number of parents.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when the area records no parent.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::ops::Index<&Geography> for Parents {
+    type Output = String;
+
+    /// The parent code at a geography; panics when there is none, as a map's index does.
+    fn index(&self, g: &Geography) -> &String {
+        match self.get(g) {
+            Some(c) => c,
+            None => panic!("no parent at {g}"),
+        }
+    }
+}
+
+impl FromIterator<(Geography, String)> for Parents {
+    /// As a map collects: in geography order, a repeated geography keeping its last code.
+    fn from_iter<I: IntoIterator<Item = (Geography, String)>>(iter: I) -> Self {
+        let map: BTreeMap<Geography, String> = iter.into_iter().collect();
+        Self::from(map)
+    }
+}
+
+impl From<BTreeMap<Geography, String>> for Parents {
+    fn from(map: BTreeMap<Geography, String>) -> Self {
+        Self(map.into_iter().collect())
+    }
+}
+
+impl<'a> IntoIterator for &'a Parents {
+    type Item = (&'a Geography, &'a String);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (Geography, String)>,
+        fn(&'a (Geography, String)) -> (&'a Geography, &'a String),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(g, c)| (g, c))
+    }
 }
 
 /// All the areas of one geography, with a lookup by code.
@@ -26,29 +110,26 @@ pub struct Area {
 pub struct AreaSet {
     /// The areas in file order.
     pub areas: Vec<Area>,
-    by_code: HashMap<String, usize>,
+    by_code: CodeIndex,
 }
 
 impl AreaSet {
     /// Build a set; codes must be unique.
     pub fn new(areas: Vec<Area>) -> Result<Self, String> {
-        let mut by_code = HashMap::with_capacity(areas.len());
-        for (i, a) in areas.iter().enumerate() {
-            if by_code.insert(a.code.clone(), i).is_some() {
-                return Err(format!("area code {} appears twice", a.code));
-            }
-        }
+        let codes: Vec<&str> = areas.iter().map(|a| a.code.as_str()).collect();
+        let by_code = CodeIndex::new(&codes).map_err(|c| format!("area code {c} appears twice"))?;
         Ok(Self { areas, by_code })
     }
 
     /// The area with this code.
     pub fn get(&self, code: &str) -> Option<&Area> {
-        self.by_code.get(code).map(|&i| &self.areas[i])
+        self.index_of(code).map(|i| &self.areas[i])
     }
 
     /// The index of the area with this code.
     pub fn index_of(&self, code: &str) -> Option<usize> {
-        self.by_code.get(code).copied()
+        self.by_code
+            .find(self.areas.len(), |i| self.areas[i].code.as_str(), code)
     }
 
     /// Bytes the set holds in memory: coordinates, rings and polygons, codes, names and
@@ -71,16 +152,13 @@ impl AreaSet {
             let text = a.code.capacity()
                 + a.name.capacity()
                 + a.alt_name.as_ref().map_or(0, String::capacity)
-                + a.parents
-                    .values()
-                    .map(|c| c.capacity() + size_of::<(Geography, String)>())
-                    .sum::<usize>();
+                + a.parents.len() * size_of::<(Geography, String)>()
+                + a.parents.values().map(String::capacity).sum::<usize>();
             geometry + text
         };
         self.areas.capacity() * size_of::<Area>()
             + self.areas.iter().map(area).sum::<usize>()
-            + self.by_code.capacity() * (size_of::<(String, usize)>() + 1)
-            + self.by_code.keys().map(String::capacity).sum::<usize>()
+            + self.by_code.heap_bytes()
     }
 
     /// Number of areas.

@@ -1,6 +1,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::nesting::{ChildCodes, Children};
 use crate::{
     AreaSet, AtlasError, Catalogue, ENGLAND_CODE, Geography, IndicatorDef, IndicatorTable,
     Manifest, References, Trends,
@@ -32,7 +33,7 @@ pub struct Atlas {
     pub tables: BTreeMap<Geography, IndicatorTable>,
     /// District and England time series.
     pub trends: Trends,
-    children: BTreeMap<(Geography, String), BTreeMap<Geography, Vec<String>>>,
+    children: Children,
 }
 
 impl Atlas {
@@ -110,12 +111,10 @@ impl Atlas {
         }
     }
 
-    /// The codes of the areas of `child` geography whose parent at `g` is `code`.
-    pub fn children(&self, g: Geography, code: &str, child: Geography) -> &[String] {
-        self.children
-            .get(&(g, code.to_owned()))
-            .and_then(|m| m.get(&child))
-            .map_or(&[], Vec::as_slice)
+    /// The codes of the areas of `child` geography whose parent at `g` is `code`, in the
+    /// order of `child`'s areas.
+    pub fn children(&self, g: Geography, code: &str, child: Geography) -> ChildCodes<'_> {
+        self.children.of(&self.geographies, g, code, child)
     }
 
     /// The value of an indicator for an area.
@@ -243,10 +242,7 @@ fn check_trend_areas(
     Ok(())
 }
 
-type Children = BTreeMap<(Geography, String), BTreeMap<Geography, Vec<String>>>;
-
 fn link_parents(dir: &Path, geos: &BTreeMap<Geography, AreaSet>) -> Result<Children, AtlasError> {
-    let mut children: Children = BTreeMap::new();
     for (g, set) in geos {
         for area in &set.areas {
             for (pg, pcode) in &area.parents {
@@ -261,14 +257,8 @@ fn link_parents(dir: &Path, geos: &BTreeMap<Geography, AreaSet>) -> Result<Child
                         ),
                     ));
                 }
-                children
-                    .entry((*pg, pcode.clone()))
-                    .or_default()
-                    .entry(*g)
-                    .or_default()
-                    .push(area.code.clone());
             }
         }
     }
-    Ok(children)
+    Ok(Children::new(geos))
 }

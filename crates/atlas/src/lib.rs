@@ -23,17 +23,20 @@
 mod area;
 mod atlas;
 mod catalogue;
+mod codeindex;
+mod column;
 mod error;
 mod fgb;
 mod geography;
 mod manifest;
+mod nesting;
 mod primary_care;
 mod reference;
 mod residents;
 mod table;
 mod trends;
 
-pub use area::{Area, AreaSet, kind_name};
+pub use area::{Area, AreaSet, Parents, kind_name};
 pub use atlas::{Atlas, Coverage};
 pub use catalogue::{
     Catalogue, Counts, CountsInterval, IndicatorDef, Interval, Kind, Level, Polarity,
@@ -44,6 +47,7 @@ pub use fgb::{FgbRow, read_fgb, write_area_fgb};
 pub use flatgeobuf::GeometryType;
 pub use geography::Geography;
 pub use manifest::{LayerRecord, Manifest, SourceRecord};
+pub use nesting::ChildCodes;
 pub use primary_care::{Condition, PracticeInfo, PrimaryCare, QofRow, QofTotal};
 pub use reference::{
     COMMITTEE_WARDS_FILE, CommitteeWardRow, GP_PRACTICES_FILE, GpPracticeRow, PLACES_FILE,

@@ -1,13 +1,16 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::codeindex::CodeIndex;
+use crate::column::Column;
 use crate::{AtlasError, Geography};
 
 /// Indicator values for every area of one geography (`indicators/<geography>.csv`).
 ///
-/// Stored as a dense row-major matrix: one row per area code, one column per indicator.
+/// Stored column by column, one cell per area code; a column read from a file is held as
+/// small integers and a scale where that gives every value back exactly (see `column.rs`).
 /// A missing value (suppressed in the source, or not computable) is `None` and an empty CSV cell.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct IndicatorTable {
     /// The geography of the rows.
     pub geography: Geography,
@@ -15,10 +18,20 @@ pub struct IndicatorTable {
     pub columns: Vec<String>,
     /// Area codes, one per row, in file order.
     pub codes: Vec<String>,
-    /// Row-major cells; a missing value is [`MISSING`] (half the bytes of `Option<f64>`).
-    values: Vec<f64>,
-    row_of: HashMap<String, usize>,
+    /// The cells of each column, in column order.
+    cells: Vec<Column>,
+    row_of: CodeIndex,
     col_of: HashMap<String, usize>,
+}
+
+impl PartialEq for IndicatorTable {
+    /// Same geography, columns, codes and values (the lookups follow from the codes).
+    fn eq(&self, other: &Self) -> bool {
+        self.geography == other.geography
+            && self.columns == other.columns
+            && self.codes == other.codes
+            && self.cells == other.cells
+    }
 }
 
 impl IndicatorTable {
@@ -31,11 +44,12 @@ impl IndicatorTable {
             m.capacity() * (size_of::<(String, usize)>() + 1)
                 + m.keys().map(String::capacity).sum::<usize>()
         };
-        self.values.capacity() * size_of::<f64>()
+        self.cells.iter().map(Column::heap_bytes).sum::<usize>()
+            + self.cells.capacity() * size_of::<Column>()
             + (self.codes.capacity() + self.columns.capacity()) * size_of::<String>()
             + strings(&self.codes)
             + strings(&self.columns)
-            + map(&self.row_of)
+            + self.row_of.heap_bytes()
             + map(&self.col_of)
     }
 
@@ -46,12 +60,15 @@ impl IndicatorTable {
             .enumerate()
             .map(|(i, c)| (c.clone(), i))
             .collect();
+        let cells = std::iter::repeat_with(Column::default)
+            .take(columns.len())
+            .collect();
         Self {
             geography,
             columns,
             codes: Vec::new(),
-            values: Vec::new(),
-            row_of: HashMap::new(),
+            cells,
+            row_of: CodeIndex::default(),
             col_of,
         }
     }
@@ -63,20 +80,22 @@ impl IndicatorTable {
             self.columns.len(),
             "row width must match columns"
         );
-        if self.row_of.contains_key(code) {
+        if self.row_index(code).is_some() {
             return false;
         }
-        self.row_of.insert(code.to_owned(), self.codes.len());
+        self.row_of.push(&self.codes, code);
         self.codes.push(code.to_owned());
-        self.values.extend(values.iter().map(|v| store(*v)));
+        for (c, v) in self.cells.iter_mut().zip(values) {
+            c.push(*v);
+        }
         true
     }
 
     /// Set one value; the row and the column must exist.
     pub fn set(&mut self, code: &str, column: &str, value: Option<f64>) -> bool {
-        match (self.row_of.get(code), self.col_of.get(column)) {
-            (Some(&r), Some(&c)) => {
-                self.values[r * self.columns.len() + c] = store(value);
+        match (self.row_index(code), self.col_of.get(column)) {
+            (Some(r), Some(&c)) => {
+                self.cells[c].set(r, value);
                 true
             }
             _ => false,
@@ -85,9 +104,9 @@ impl IndicatorTable {
 
     /// The value of `column` for area `code`.
     pub fn get(&self, code: &str, column: &str) -> Option<f64> {
-        let r = *self.row_of.get(code)?;
+        let r = self.row_index(code)?;
         let c = *self.col_of.get(column)?;
-        load(self.values[r * self.columns.len() + c])
+        self.cells[c].get(r)
     }
 
     /// The index of a column.
@@ -97,27 +116,19 @@ impl IndicatorTable {
 
     /// The row index of an area code.
     pub fn row_index(&self, code: &str) -> Option<usize> {
-        self.row_of.get(code).copied()
+        self.row_of
+            .find(self.codes.len(), |i| self.codes[i].as_str(), code)
     }
 
     /// The value at a row and column index.
     pub fn value_at(&self, row: usize, col: usize) -> Option<f64> {
-        self.values
-            .get(row * self.columns.len() + col)
-            .copied()
-            .and_then(load)
+        self.cells.get(col)?.get(row)
     }
 
     /// The whole row of an area, in column order.
     pub fn row(&self, code: &str) -> Option<Vec<Option<f64>>> {
-        let r = *self.row_of.get(code)?;
-        let w = self.columns.len();
-        Some(
-            self.values[r * w..(r + 1) * w]
-                .iter()
-                .map(|v| load(*v))
-                .collect(),
-        )
+        let r = self.row_index(code)?;
+        Some(self.cells.iter().map(|c| c.get(r)).collect())
     }
 
     /// Number of rows.
@@ -133,9 +144,8 @@ impl IndicatorTable {
     /// Present and missing counts of a column.
     pub fn coverage(&self, column: &str) -> Option<(usize, usize)> {
         let c = *self.col_of.get(column)?;
-        let w = self.columns.len();
         let present = (0..self.codes.len())
-            .filter(|r| load(self.values[r * w + c]).is_some())
+            .filter(|r| self.cells[c].get(*r).is_some())
             .count();
         Some((present, self.codes.len() - present))
     }
@@ -212,9 +222,12 @@ impl IndicatorTable {
                 ));
             }
         }
-        // Read row by row, the cells' vector grew by doubling: give back the slack (England's
-        // LSOA 2021 table held twice its 17 MB).
-        table.values.shrink_to_fit();
+        // Each column as small integers where that gives its values back exactly (England's
+        // LSOA 2021 cells: 16 MB as `f64`, 5 MB so), and without the slack of growing.
+        table.cells = std::mem::take(&mut table.cells)
+            .into_iter()
+            .map(Column::compact)
+            .collect();
         Ok(table)
     }
 
@@ -244,19 +257,6 @@ impl IndicatorTable {
         }
         w.flush().map_err(|e| AtlasError::io(path, e))
     }
-}
-
-/// How a missing value is stored: a NaN with its own payload, which no arithmetic produces, so
-/// a computed NaN stays a value (and is refused when the table is written and read back, as
-/// before) rather than becoming a missing one.
-const MISSING: u64 = 0x7ff4_6d69_7373_696e;
-
-fn store(v: Option<f64>) -> f64 {
-    v.unwrap_or(f64::from_bits(MISSING))
-}
-
-fn load(v: f64) -> Option<f64> {
-    (v.to_bits() != MISSING).then_some(v)
 }
 
 /// Format a number with at most `decimals` places and no trailing zeros, so files stay small

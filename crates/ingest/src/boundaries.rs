@@ -48,7 +48,7 @@ pub fn build(log: &mut SourceLog, g: Geography, m: &Membership) -> Result<BuiltG
         let areas = found
             .into_iter()
             .map(|(code, (name, geometry))| Area {
-                parents: m.parents[&g][&code].clone(),
+                parents: m.parents[&g][&code].clone().into(),
                 alt_name: alt.get(&code).cloned(),
                 name: if name.is_empty() {
                     m.name.clone()

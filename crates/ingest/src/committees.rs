@@ -165,7 +165,7 @@ impl Committees {
                 code: code.to_owned(),
                 name: name.to_owned(),
                 alt_name: None,
-                parents: m.parents[&Geography::Committee][code].clone(),
+                parents: m.parents[&Geography::Committee][code].clone().into(),
                 geometry: crate::geom::canonical(&geometry),
             });
         }

@@ -157,7 +157,7 @@ impl Wards2025 {
                     code: code.clone(),
                     name: w.name.clone(),
                     alt_name: None,
-                    parents: p.clone(),
+                    parents: p.clone().into(),
                     geometry: w.geometry.clone(),
                 })
             })
@@ -472,7 +472,7 @@ pub fn reparent(built: BuiltGeography, g: Geography, m: &Membership) -> Result<B
         .into_iter()
         .map(|mut a| {
             if let Some(p) = m.parents.get(&g).and_then(|p| p.get(&a.code)) {
-                a.parents.clone_from(p);
+                a.parents = p.clone().into();
             }
             a
         })

@@ -381,46 +381,61 @@ impl Query {
             }
         }
         // A query that found postcodes is a postcode: names are not searched.
-        let names = if hits.is_empty() {
-            self.search.names(&folded)
-        } else {
-            Vec::new()
-        };
-        for (_, e) in names {
+        let names = hits
+            .is_empty()
+            .then(|| self.search.names(&folded, &self.atlas, &self.places))
+            .into_iter()
+            .flatten();
+        for (e, label) in names {
             if hits.len() >= limit {
                 break;
             }
-            if let (Some(g), Some(code)) = (e.geography, &e.code) {
-                if hits.iter().any(|h| {
-                    h.area
-                        .as_ref()
-                        .is_some_and(|a| *a.code == **code && a.geography == g)
-                }) {
-                    continue;
+            match e.target {
+                search::Target::Area(g, i, _) => {
+                    if let Some(hit) = self.area_hit(g, i as usize, &label.concat(), &hits) {
+                        hits.push(hit);
+                    }
                 }
-                let Some(a) = self.atlas.areas(g).and_then(|s| s.get(code)) else {
-                    continue;
-                };
-                let c = set_index(self, g, code).unwrap_or_default();
-                hits.push(SearchHit {
-                    kind: HitKind::Area,
-                    label: e.label.to_string(),
-                    detail: self.atlas.geography_label(g).to_owned(),
-                    lon: c.0,
-                    lat: c.1,
-                    area: Some(AreaRef::of(g, a)),
-                    code: None,
-                    within: Vec::new(),
-                });
-            } else if let Some(i) = e.place {
-                hits.push(self.place_hit(i as usize));
-            } else if let Some((is_pcn, code)) = &e.gp
-                && let Some(hit) = self.gp_hit(*is_pcn, code, &e.label, &hits)
-            {
-                hits.push(hit);
+                search::Target::Place(i) => hits.push(self.place_hit(i as usize)),
+                search::Target::Gp(i) => {
+                    if let Some((is_pcn, code, _)) = self.search.gp.get(i as usize)
+                        && let Some(hit) = self.gp_hit(*is_pcn, code, &label.concat(), &hits)
+                    {
+                        hits.push(hit);
+                    }
+                }
             }
         }
         Ok(hits)
+    }
+
+    /// A search result for area `i` of a geography; `None` when already listed.
+    fn area_hit(
+        &self,
+        g: Geography,
+        i: usize,
+        label: &str,
+        hits: &[SearchHit],
+    ) -> Option<SearchHit> {
+        let a = self.atlas.areas(g)?.areas.get(i)?;
+        if hits.iter().any(|h| {
+            h.area
+                .as_ref()
+                .is_some_and(|r| r.code == a.code && r.geography == g)
+        }) {
+            return None;
+        }
+        let c = area_point(self, g, i).unwrap_or_default();
+        Some(SearchHit {
+            kind: HitKind::Area,
+            label: label.to_owned(),
+            detail: self.atlas.geography_label(g).to_owned(),
+            lon: c.0,
+            lat: c.1,
+            area: Some(AreaRef::of(g, a)),
+            code: None,
+            within: Vec::new(),
+        })
     }
 
     /// A search result for a gazetteer place, with the areas containing it.
@@ -514,11 +529,6 @@ impl Query {
 
 fn indexes_ref(indexes: &BTreeMap<Geography, AreaIndex>, g: Geography) -> Option<&AreaIndex> {
     indexes.get(&g)
-}
-
-fn set_index(q: &Query, g: Geography, code: &str) -> Option<(f64, f64)> {
-    let i = q.atlas.areas(g)?.index_of(code)?;
-    area_point(q, g, i)
 }
 
 /// A point inside area `i` of a geography, found on first use and kept.

@@ -52,20 +52,40 @@ pub enum HitKind {
     Pcn,
 }
 
-/// An entry of the name index.
-/// Strings are boxed (16 bytes, no spare capacity, where a `String` is 24 and its `format!`
-/// buffer often larger): England's atlas holds about 230,000 entries.
+/// An entry of the name index: the folded text searched and what it finds. The label shown is
+/// made from the area, place or practice when the entry matches, not held: England's atlas has
+/// about 230,000 entries, which held 30 MB with a copy of each code and label.
 pub(crate) struct NameEntry {
     pub key: Box<str>,
-    /// For areas: the geography and code; for places: the index into `places`.
-    pub geography: Option<Geography>,
-    pub code: Option<Box<str>>,
-    pub place: Option<u32>,
-    /// For practices and PCNs: whether a PCN, and the code.
-    pub gp: Option<(bool, Box<str>)>,
-    pub label: Box<str>,
+    pub target: Target,
     pub priority: u8,
 }
+
+/// What a name entry finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// An area: its geography, its index in the geography's areas, and which of its names
+    /// the key is.
+    Area(Geography, u32, AreaName),
+    /// A gazetteer place, by its index in `places`.
+    Place(u32),
+    /// A practice or PCN, by its index in `SearchIndex::gp`.
+    Gp(u32),
+}
+
+/// Which of an area's names an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AreaName {
+    /// The ONS name, shown as it is.
+    Name,
+    /// The friendlier name, shown as `alt (name)`.
+    Alt,
+    /// The code, shown as `code name`.
+    Code,
+}
+
+/// A label in pieces, to be joined: made without allocating, compared piece by piece.
+pub(crate) type Label<'a> = [&'a str; 4];
 
 /// The search index: postcodes sorted by key for prefix ranges, names scanned.
 pub(crate) struct SearchIndex {
@@ -73,6 +93,8 @@ pub(crate) struct SearchIndex {
     /// Postcode districts and sectors of the gazetteer by postcode key (`LS6`, `LS61`).
     pub postcode_places: std::collections::HashMap<String, usize>,
     pub names: Vec<NameEntry>,
+    /// Practices and PCNs: (is PCN, code, label `name (code)`).
+    pub gp: Vec<(bool, Box<str>, Box<str>)>,
 }
 
 impl SearchIndex {
@@ -97,24 +119,19 @@ impl SearchIndex {
                 Geography::District => 0,
                 Geography::Lsoa21 | Geography::Lsoa11 => 4,
             };
-            for a in &set.areas {
-                for (key, label) in [
-                    Some((fold(&a.name), a.name.clone())),
-                    a.alt_name
-                        .as_ref()
-                        .map(|n| (fold(n), format!("{n} ({})", a.name))),
-                    Some((fold(&a.code), format!("{} {}", a.code, a.name))),
+            for (i, a) in set.areas.iter().enumerate() {
+                let Ok(i) = u32::try_from(i) else { continue };
+                for (key, which) in [
+                    Some((fold(&a.name), AreaName::Name)),
+                    a.alt_name.as_ref().map(|n| (fold(n), AreaName::Alt)),
+                    Some((fold(&a.code), AreaName::Code)),
                 ]
                 .into_iter()
                 .flatten()
                 {
                     names.push(NameEntry {
                         key: key.into(),
-                        geography: Some(*g),
-                        code: Some(a.code.as_str().into()),
-                        place: None,
-                        gp: None,
-                        label: label.into(),
+                        target: Target::Area(*g, i, which),
                         priority,
                     });
                 }
@@ -129,26 +146,24 @@ impl SearchIndex {
             };
             names.push(NameEntry {
                 key: fold(&p.name).into(),
-                geography: None,
-                code: None,
-                place: Some(i as u32),
-                gp: None,
-                label: p.name.as_str().into(),
+                target: Target::Place(i as u32),
                 priority,
             });
         }
-        for (is_pcn, code, name) in gp {
+        let mut gps = Vec::with_capacity(gp.len());
+        for (i, (is_pcn, code, name)) in gp.iter().enumerate() {
             for key in [fold(name), fold(code)] {
                 names.push(NameEntry {
                     key: key.into(),
-                    geography: None,
-                    code: None,
-                    place: None,
-                    gp: Some((*is_pcn, code.as_str().into())),
-                    label: format!("{name} ({code})").into(),
+                    target: Target::Gp(i as u32),
                     priority: if *is_pcn { 1 } else { 2 },
                 });
             }
+            gps.push((
+                *is_pcn,
+                code.as_str().into(),
+                format!("{name} ({code})").into(),
+            ));
         }
         let postcode_places = places
             .iter()
@@ -161,6 +176,7 @@ impl SearchIndex {
             postcodes: pcs,
             postcode_places,
             names,
+            gp: gps,
         }
     }
 
@@ -171,41 +187,136 @@ impl SearchIndex {
         &self.postcodes[start..end]
     }
 
-    /// Name matches with a score: exact 100, prefix 80, word prefix 60, in-word 40.
-    pub fn names(&self, q: &str) -> Vec<(u32, &NameEntry)> {
-        let mut out: Vec<(u32, &NameEntry)> = self
+    /// The label of an entry, in pieces.
+    pub fn label<'a>(&'a self, e: &NameEntry, atlas: &'a Atlas, places: &'a [Place]) -> Label<'a> {
+        match e.target {
+            Target::Area(g, i, which) => {
+                let Some(a) = atlas.areas(g).and_then(|s| s.areas.get(i as usize)) else {
+                    return [""; 4];
+                };
+                match (which, &a.alt_name) {
+                    (AreaName::Alt, Some(alt)) => [alt, " (", &a.name, ")"],
+                    (AreaName::Code, _) => [&a.code, " ", &a.name, ""],
+                    (AreaName::Name | AreaName::Alt, _) => [&a.name, "", "", ""],
+                }
+            }
+            Target::Place(i) => [places.get(i as usize).map_or("", |p| &p.name), "", "", ""],
+            Target::Gp(i) => [self.gp.get(i as usize).map_or("", |g| &g.2), "", "", ""],
+        }
+    }
+
+    /// Name matches, best first, with their labels: exact 100, prefix 80, word prefix 60,
+    /// in-word 40 (less the entry's priority), then shorter keys, then labels in order, then
+    /// the index's order.
+    ///
+    /// Sorted as they are taken: matches of equal score and key length (the 67,000 LSOA codes
+    /// for `e0` in England) are ordered by label a few at a time, as the caller reads them.
+    pub fn names<'a>(
+        &'a self,
+        q: &str,
+        atlas: &'a Atlas,
+        places: &'a [Place],
+    ) -> impl Iterator<Item = (&'a NameEntry, Label<'a>)> + 'a {
+        let mut found: Vec<(u32, usize, usize)> = self
             .names
             .iter()
-            .filter_map(|e| {
-                // Every kind of match contains the query; this test is cheap and rules out
-                // nearly every entry before the finer scoring.
-                if !e.key.contains(q) {
-                    return None;
-                }
-                let base = if &*e.key == q {
-                    100
-                } else if e.key.starts_with(q) {
-                    80
-                } else if e
-                    .key
-                    .split([' ', '-', '&', ',', '('])
-                    .any(|w| w.starts_with(q))
-                {
-                    60
-                } else if e.key.contains(q) {
-                    40
-                } else {
-                    return None;
-                };
-                Some((base * 10 - u32::from(e.priority), e))
-            })
+            .enumerate()
+            .filter_map(|(i, e)| Some((score(&e.key, q)? * 10 - u32::from(e.priority), i)))
+            .map(|(score, i)| (score, self.names[i].key.len(), i))
             .collect();
-        out.sort_by(|a, b| {
-            b.0.cmp(&a.0)
-                .then(a.1.key.len().cmp(&b.1.key.len()))
-                .then(a.1.label.cmp(&b.1.label))
-        });
-        out
+        found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut next = 0;
+        // The group of equal score and key length being read, with labels; its first
+        // `ordered` entries are in order.
+        let mut group: Vec<(Label<'a>, usize)> = Vec::new();
+        let mut taken = 0;
+        let mut ordered = 0;
+        std::iter::from_fn(move || {
+            if taken == group.len() {
+                let start = next;
+                let (s, l, _) = *found.get(start)?;
+                next += found[start..].partition_point(|f| f.0 == s && f.1 == l);
+                group = found[start..next]
+                    .iter()
+                    .map(|&(_, _, i)| (self.label(&self.names[i], atlas, places), i))
+                    .collect();
+                (taken, ordered) = (0, 0);
+            }
+            if taken == ordered {
+                // The next few in order: those that sort first of the rest, then sorted.
+                let rest = &mut group[taken..];
+                let n = rest.len().min(CHUNK);
+                let by = |a: &(Label, usize), b: &(Label, usize)| {
+                    cmp_label(&a.0, &b.0).then(a.1.cmp(&b.1))
+                };
+                if n < rest.len() {
+                    rest.select_nth_unstable_by(n, by);
+                }
+                rest[..n].sort_unstable_by(by);
+                ordered += n;
+            }
+            let (label, i) = group[taken];
+            taken += 1;
+            Some((&self.names[i], label))
+        })
+    }
+}
+
+/// How many matches of one group are put in order at a time (a search shows at most 50).
+const CHUNK: usize = 64;
+
+/// A name's match score: exact 100, prefix 80, word prefix 60, in-word 40; `None` when the
+/// key does not contain the query.
+fn score(key: &str, q: &str) -> Option<u32> {
+    // Every kind of match contains the query; this test is cheap and rules out nearly every
+    // entry before the finer scoring.
+    if !key.contains(q) {
+        return None;
+    }
+    Some(if key == q {
+        100
+    } else if key.starts_with(q) {
+        80
+    } else if key
+        .split([' ', '-', '&', ',', '('])
+        .any(|w| w.starts_with(q))
+    {
+        60
+    } else {
+        40
+    })
+}
+
+/// Labels in pieces compared as their joined strings compare (byte by byte).
+fn cmp_label(a: &Label, b: &Label) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let mut ai = a.iter().map(|p| p.as_bytes());
+    let mut bi = b.iter().map(|p| p.as_bytes());
+    let (mut x, mut y): (&[u8], &[u8]) = (&[], &[]);
+    loop {
+        while x.is_empty() {
+            match ai.next() {
+                Some(p) => x = p,
+                None => break,
+            }
+        }
+        while y.is_empty() {
+            match bi.next() {
+                Some(p) => y = p,
+                None => break,
+            }
+        }
+        match (x.is_empty(), y.is_empty()) {
+            (true, true) => return Ordering::Equal,
+            (true, false) => return Ordering::Less,
+            (false, true) => return Ordering::Greater,
+            (false, false) => {}
+        }
+        let n = x.len().min(y.len());
+        match x[..n].cmp(&y[..n]) {
+            Ordering::Equal => (x, y) = (&x[n..], &y[n..]),
+            other => return other,
+        }
     }
 }
 
@@ -218,4 +329,28 @@ pub fn looks_like_postcode(key: &str) -> bool {
             .next()
             .is_some_and(|c| c.is_ascii_digit())
         && key.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn labels_in_pieces_compare_as_joined() {
+        let labels: [super::Label; 6] = [
+            ["E01000001", " ", "City of London 001A", ""],
+            ["E01000001 City", "", "", ""],
+            ["Leeds", " (", "Leeds 011A", ")"],
+            ["Leeds (", "Leeds", " 011A)", ""],
+            ["", "", "", ""],
+            ["Leeds", "", "", ""],
+        ];
+        for a in &labels {
+            for b in &labels {
+                assert_eq!(
+                    super::cmp_label(a, b),
+                    a.concat().cmp(&b.concat()),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
 }

@@ -38,6 +38,9 @@ struct Pcn {
     former: Vec<String>,
 }
 
+/// Practice code → (register, list) by condition, in the order of the conditions.
+type Registers = BTreeMap<String, Box<[Option<(u64, u64)>]>>;
+
 /// (scope, decile, condition) → (practices, register, list).
 type Totals = BTreeMap<(String, Option<u8>, String), (u64, u64, u64)>;
 
@@ -45,7 +48,10 @@ type Totals = BTreeMap<(String, Option<u8>, String), (u64, u64, u64)>;
 pub struct PrimaryCareIndex {
     pc: PrimaryCare,
     practice: BTreeMap<String, usize>,
-    registers: BTreeMap<(String, String), (u64, u64)>,
+    /// Each practice's (register, list) by condition, in the order of `pc.conditions` (the
+    /// rows of `gp_qof.csv` are not kept: England's 130,000 took 15 MB as rows and again as a
+    /// map keyed by two `String`s).
+    registers: Registers,
     pcns: BTreeMap<String, Pcn>,
     totals: Totals,
     located: BTreeMap<String, (f64, f64)>,
@@ -218,6 +224,22 @@ pub struct ConditionSummary {
     pub england: Option<Prevalence>,
 }
 
+/// Each practice's (register, list) by condition, in the order of `conditions`; a row for a
+/// condition not listed is never asked for and is left out; a repeated row replaces the one
+/// before, as the map keyed by practice and condition did.
+fn index_registers(conditions: &[Condition], qof: Vec<equimap_atlas::QofRow>) -> Registers {
+    let mut out = Registers::new();
+    for r in qof {
+        let Some(i) = conditions.iter().position(|c| c.condition == r.condition) else {
+            continue;
+        };
+        out.entry(r.practice_code)
+            .or_insert_with(|| vec![None; conditions.len()].into_boxed_slice())[i] =
+            Some((r.register, r.list_size));
+    }
+    out
+}
+
 fn pct(v: f64) -> f64 {
     (v * 1e6).round() / 1e4
 }
@@ -246,23 +268,14 @@ fn versus(register: u64, list_size: u64, benchmark: f64, name: &str) -> Option<C
 
 impl PrimaryCareIndex {
     /// Index the atlas's primary-care files; GP locations come from the GP practice layer.
-    pub fn new(pc: PrimaryCare, gps: &[GpPractice], district_name: &str, period: &str) -> Self {
+    pub fn new(mut pc: PrimaryCare, gps: &[GpPractice], district_name: &str, period: &str) -> Self {
         let practice = pc
             .practices
             .iter()
             .enumerate()
             .map(|(i, p)| (p.practice_code.clone(), i))
             .collect();
-        let registers = pc
-            .qof
-            .iter()
-            .map(|r| {
-                (
-                    (r.practice_code.clone(), r.condition.clone()),
-                    (r.register, r.list_size),
-                )
-            })
-            .collect();
+        let registers = index_registers(&pc.conditions, std::mem::take(&mut pc.qof));
         let membership_as_at = pc
             .practices
             .iter()
@@ -311,6 +324,16 @@ impl PrimaryCareIndex {
             district_name: district_name.to_owned(),
             period: period.to_owned(),
         }
+    }
+
+    /// A practice's (register, list) for a condition, by their codes.
+    fn register(&self, practice: &str, condition: &str) -> Option<(u64, u64)> {
+        let i = self
+            .pc
+            .conditions
+            .iter()
+            .position(|c| c.condition == condition)?;
+        self.registers.get(practice)?.get(i).copied().flatten()
     }
 
     /// The QOF registers.
@@ -431,8 +454,8 @@ impl PrimaryCareIndex {
             .conditions
             .iter()
             .filter_map(|c| {
-                let (r, l) = self.registers.get(&(code.clone(), c.condition.clone()))?;
-                Some(self.prevalence(c, *r, *l))
+                let (r, l) = self.register(&code, &c.condition)?;
+                Some(self.prevalence(c, r, l))
             })
             .collect();
         Ok(PracticeProfile {
@@ -469,7 +492,7 @@ impl PrimaryCareIndex {
         for code in codes {
             let mut any = false;
             for c in &self.pc.conditions {
-                if let Some((r, l)) = self.registers.get(&(code.clone(), c.condition.clone())) {
+                if let Some((r, l)) = self.register(code, &c.condition) {
                     let s = sums.entry(c.condition.clone()).or_default();
                     s.0 += r;
                     s.1 += l;

@@ -62,10 +62,8 @@ impl PrimaryCareIndex {
                 .iter()
                 .filter(|p| p.in_district)
                 .filter_map(|p| {
-                    let (r, l) = self
-                        .registers
-                        .get(&(p.practice_code.clone(), cond.clone()))?;
-                    Some((p.practice_code.clone(), p.name.clone(), *r, *l))
+                    let (r, l) = self.register(&p.practice_code, &cond)?;
+                    Some((p.practice_code.clone(), p.name.clone(), r, l))
                 })
                 .collect(),
             "pcn" => self
@@ -136,10 +134,8 @@ impl PrimaryCareIndex {
             .filter(|p| p.in_district)
             .filter_map(|p| {
                 let (lon, lat) = self.located.get(&p.practice_code)?;
-                let (r, l) = self
-                    .registers
-                    .get(&(p.practice_code.clone(), c.condition.clone()))?;
-                let (lo, hi) = interval(*r, *l)?;
+                let (r, l) = self.register(&p.practice_code, &c.condition)?;
+                let (lo, hi) = interval(r, l)?;
                 Some(json!({
                     "type": "Feature",
                     "geometry": { "type": "Point", "coordinates": [lon, lat] },
@@ -150,11 +146,11 @@ impl PrimaryCareIndex {
                         "pcn_name": p.pcn_name,
                         "register": r,
                         "list_size": l,
-                        "value": pct(*r as f64 / *l as f64),
+                        "value": pct(r as f64 / l as f64),
                         "lower": pct(lo),
                         "upper": pct(hi),
-                        "vs_district": district.and_then(|d| versus(*r, *l, d, &district_name)),
-                        "vs_england": england.and_then(|e| versus(*r, *l, e, "England practices")),
+                        "vs_district": district.and_then(|d| versus(r, l, d, &district_name)),
+                        "vs_england": england.and_then(|e| versus(r, l, e, "England practices")),
                     }
                 }))
             })
