@@ -49,44 +49,149 @@ fn conflict(p: [[f64; 2]; 2], q: [[f64; 2]; 2]) -> bool {
         || (d4 == 0.0 && within(p[0], p[1], q[1]))
 }
 
-/// Marks in `flagged` every arc with a segment that crosses or touches
-/// another segment (of another arc, or a non-adjacent one of its own)
-/// other than at shared endpoints. Only arcs with `checked[a]` take part:
-/// lines may cross each other (a road over a river), polygon borders not.
-/// Returns whether any was found.
-pub(crate) fn find_crossings(
+/// The crossing checks of one level, repeated as arcs are simplified again: the first check
+/// tests every segment against its neighbours in a uniform grid; each later check tests only
+/// the arcs changed since ([`Crossings::changed`]), against each other and against the
+/// unchanged arcs as the first check indexed them. Conflicts between two unchanged arcs are
+/// those the first check found. Each check flags what a full check would (tested against all
+/// pairs of segments), without repeating the full check: an arc crossing another in the
+/// source data is refined to full detail over some eight checks at every zoom.
+///
+/// Only arcs with `checked[a]` take part: lines may cross each other (a road over a river),
+/// polygon borders not.
+#[derive(Default)]
+pub(crate) struct Crossings {
+    /// Segments `(arc, index)` by grid cell, as of the first check.
+    grid: Option<CellGrid<(u32, u32)>>,
+    /// The grid's cell size.
+    cell: f64,
+    /// Segments in the first check.
+    segments: usize,
+    /// Pairs of arcs `(a, b)`, `a <= b`, in conflict at the first check.
+    pairs: Vec<(u32, u32)>,
+    /// Arcs changed since the first check, as flags and as a list.
+    changed: Vec<bool>,
+    changed_list: Vec<u32>,
+}
+
+impl Crossings {
+    /// Records that arc `a` was simplified again since the first check.
+    pub(crate) fn changed(&mut self, a: usize) {
+        if self.changed.len() <= a {
+            self.changed.resize(a + 1, false);
+        }
+        if !self.changed[a] {
+            self.changed[a] = true;
+            self.changed_list.push(a as u32);
+        }
+    }
+
+    /// Marks in `flagged` every arc with a segment that crosses or touches another segment
+    /// (of another arc, or a non-adjacent one of its own) other than at shared endpoints.
+    /// Returns whether any was found.
+    pub(crate) fn check(
+        &mut self,
+        arcs: &[Vec<[f64; 2]>],
+        checked: &[bool],
+        flagged: &mut Vec<bool>,
+    ) -> bool {
+        flagged.clear();
+        flagged.resize(arcs.len(), false);
+        let changed_segments: usize = self
+            .changed_list
+            .iter()
+            .map(|&a| arcs[a as usize].len().saturating_sub(1))
+            .sum();
+        // Once a quarter of the segments have changed, starting again costs less.
+        if self.grid.is_none() || changed_segments * 4 > self.segments {
+            self.first_check(arcs, checked);
+        }
+        let Some(grid) = &self.grid else {
+            return false;
+        };
+        let changed = |a: u32| self.changed.get(a as usize).copied().unwrap_or(false);
+        let mut flag = |a: u32, b: u32| {
+            flagged[a as usize] = true;
+            flagged[b as usize] = true;
+        };
+        for &(a, b) in &self.pairs {
+            if !changed(a) && !changed(b) {
+                flag(a, b);
+            }
+        }
+        if !self.changed_list.is_empty() {
+            let fresh = segment_grid(
+                arcs,
+                self.changed_list
+                    .iter()
+                    .map(|&a| a as usize)
+                    .filter(|&a| checked[a]),
+                self.cell,
+            );
+            let seg = |s: (u32, u32)| segment(arcs, s);
+            for_conflicts_within(arcs, &fresh, &mut flag);
+            for (cell, s) in fresh.entries() {
+                for t in grid.cell(*cell) {
+                    if !changed(t.0) && conflict(seg(*s), seg(t)) {
+                        flag(s.0, t.0);
+                    }
+                }
+            }
+        }
+        flagged.iter().any(|&f| f)
+    }
+
+    /// Indexes every checked arc's segments and records every pair of arcs in conflict.
+    fn first_check(&mut self, arcs: &[Vec<[f64; 2]>], checked: &[bool]) {
+        self.changed.clear();
+        self.changed_list.clear();
+        self.pairs.clear();
+        self.grid = None;
+        let mut segments = 0usize;
+        let mut length = 0.0;
+        for arc in arcs
+            .iter()
+            .zip(checked)
+            .filter(|(_, c)| **c)
+            .map(|(a, _)| a)
+        {
+            for w in arc.windows(2) {
+                segments += 1;
+                length += (w[1][0] - w[0][0]).abs().max((w[1][1] - w[0][1]).abs());
+            }
+        }
+        self.segments = segments;
+        if segments < 2 {
+            return;
+        }
+        // A uniform grid with cells about as large as an average segment keeps both the cells
+        // per segment and the segments per cell small.
+        self.cell = (length / segments as f64).max(1e-12);
+        let grid = segment_grid(arcs, (0..arcs.len()).filter(|&a| checked[a]), self.cell);
+        let pairs = &mut self.pairs;
+        for_conflicts_within(arcs, &grid, &mut |a, b| pairs.push((a.min(b), a.max(b))));
+        pairs.sort_unstable();
+        pairs.dedup();
+        self.grid = Some(grid);
+    }
+}
+
+/// Segment `i` of arc `a`.
+fn segment(arcs: &[Vec<[f64; 2]>], (a, i): (u32, u32)) -> [[f64; 2]; 2] {
+    let arc = &arcs[a as usize];
+    [arc[i as usize], arc[i as usize + 1]]
+}
+
+/// The segments of `which` arcs by the grid cells their boxes cover.
+fn segment_grid(
     arcs: &[Vec<[f64; 2]>],
-    checked: &[bool],
-    flagged: &mut Vec<bool>,
-) -> bool {
-    flagged.clear();
-    flagged.resize(arcs.len(), false);
-    let mut segments = 0usize;
-    let mut length = 0.0;
-    for arc in arcs
-        .iter()
-        .zip(checked)
-        .filter(|(_, c)| **c)
-        .map(|(a, _)| a)
-    {
-        for w in arc.windows(2) {
-            segments += 1;
-            length += (w[1][0] - w[0][0]).abs().max((w[1][1] - w[0][1]).abs());
-        }
-    }
-    if segments < 2 {
-        return false;
-    }
-    // A uniform grid with cells about as large as an average segment keeps
-    // both the cells per segment and the segments per cell small.
-    let cell = (length / segments as f64).max(1e-12);
+    which: impl Iterator<Item = usize>,
+    cell: f64,
+) -> CellGrid<(u32, u32)> {
     let key = |v: f64| (v / cell).floor() as i64;
-    let mut entries = Vec::with_capacity(segments * 2);
-    for (a, arc) in arcs.iter().enumerate() {
-        if !checked[a] {
-            continue;
-        }
-        for (i, w) in arc.windows(2).enumerate() {
+    let mut entries = Vec::new();
+    for a in which {
+        for (i, w) in arcs[a].windows(2).enumerate() {
             let (x0, x1) = (key(w[0][0].min(w[1][0])), key(w[0][0].max(w[1][0])));
             let (y0, y1) = (key(w[0][1].min(w[1][1])), key(w[0][1].max(w[1][1])));
             for x in x0..=x1 {
@@ -96,31 +201,28 @@ pub(crate) fn find_crossings(
             }
         }
     }
-    let grid = CellGrid::new(entries);
-    let seg = |(a, i): (u32, u32)| {
-        let arc = &arcs[a as usize];
-        [arc[i as usize], arc[i as usize + 1]]
-    };
-    let mut found = false;
+    CellGrid::new(entries)
+}
+
+/// Calls `found(a, b)` for the arcs of every two segments of `grid` that share a cell and
+/// conflict (consecutive segments of one arc share a vertex by design, and are skipped).
+fn for_conflicts_within(
+    arcs: &[Vec<[f64; 2]>],
+    grid: &CellGrid<(u32, u32)>,
+    found: &mut impl FnMut(u32, u32),
+) {
     for list in grid.cells() {
         for (k, &(_, s)) in list.iter().enumerate() {
             for &(_, t) in &list[k + 1..] {
-                if flagged[s.0 as usize] && flagged[t.0 as usize] {
-                    continue;
-                }
-                // Consecutive segments of one arc share a vertex by design.
                 if s.0 == t.0 && s.1.abs_diff(t.1) == 1 {
                     continue;
                 }
-                if conflict(seg(s), seg(t)) {
-                    flagged[s.0 as usize] = true;
-                    flagged[t.0 as usize] = true;
-                    found = true;
+                if conflict(segment(arcs, s), segment(arcs, t)) {
+                    found(s.0, t.0);
                 }
             }
         }
     }
-    found
 }
 
 #[cfg(test)]
@@ -136,7 +238,7 @@ mod tests {
             vec![[30.0, 0.0], [30.0, 5.0], [40.0, 5.0]],
         ];
         let mut flagged = Vec::new();
-        assert!(find_crossings(&arcs, &[true; 4], &mut flagged));
+        assert!(Crossings::default().check(&arcs, &[true; 4], &mut flagged));
         assert_eq!(flagged, vec![true, true, false, false]);
     }
 
@@ -148,6 +250,63 @@ mod tests {
             vec![[10.0, 0.0], [20.0, 0.0]],
         ];
         let mut flagged = Vec::new();
-        assert!(!find_crossings(&arcs, &[true; 3], &mut flagged));
+        assert!(!Crossings::default().check(&arcs, &[true; 3], &mut flagged));
+    }
+
+    /// Every arc in conflict, by testing every pair of segments: the reference.
+    fn all_pairs(arcs: &[Vec<[f64; 2]>], checked: &[bool]) -> Vec<bool> {
+        let segments: Vec<(u32, u32)> = (0..arcs.len())
+            .filter(|&a| checked[a])
+            .flat_map(|a| (0..arcs[a].len().saturating_sub(1)).map(move |i| (a as u32, i as u32)))
+            .collect();
+        let mut flagged = vec![false; arcs.len()];
+        for (k, &s) in segments.iter().enumerate() {
+            for &t in &segments[k + 1..] {
+                let adjacent = s.0 == t.0 && s.1.abs_diff(t.1) == 1;
+                if !adjacent && conflict(segment(arcs, s), segment(arcs, t)) {
+                    flagged[s.0 as usize] = true;
+                    flagged[t.0 as usize] = true;
+                }
+            }
+        }
+        flagged
+    }
+
+    /// Arcs of up to five vertices on a small integer grid, so that they touch and cross often.
+    fn arc() -> impl proptest::strategy::Strategy<Value = Vec<[f64; 2]>> {
+        use proptest::prelude::*;
+        proptest::collection::vec((0i8..12, 0i8..12), 2..6).prop_map(|v| {
+            v.into_iter()
+                .map(|(x, y)| [f64::from(x), f64::from(y)])
+                .collect()
+        })
+    }
+
+    proptest::proptest! {
+        /// Checks after rounds of changed arcs flag what a check of all pairs flags.
+        #[test]
+        fn repeated_checks_agree_with_all_pairs(
+            arcs in proptest::collection::vec(arc(), 2..14),
+            rounds in proptest::collection::vec(
+                proptest::collection::vec((0usize..14, arc()), 0..4), 1..5),
+            unchecked in 0usize..14,
+        ) {
+            let mut arcs = arcs;
+            let checked: Vec<bool> = (0..arcs.len()).map(|a| a != unchecked).collect();
+            let mut crossings = Crossings::default();
+            let mut flagged = Vec::new();
+            for round in rounds {
+                let found = crossings.check(&arcs, &checked, &mut flagged);
+                let expected = all_pairs(&arcs, &checked);
+                proptest::prop_assert_eq!(&flagged, &expected);
+                proptest::prop_assert_eq!(found, expected.contains(&true));
+                for (a, replacement) in round {
+                    if a < arcs.len() {
+                        arcs[a] = replacement;
+                        crossings.changed(a);
+                    }
+                }
+            }
+        }
     }
 }

@@ -8,20 +8,53 @@ pub(crate) type Cell = (i64, i64);
 /// Items by grid cell, sorted by cell then item.
 pub(crate) struct CellGrid<T> {
     entries: Vec<(Cell, T)>,
+    /// Where each non-empty cell's items are, for a grid looked up cell by cell many times
+    /// (two binary searches over a few million entries per lookup were most of welding
+    /// England's LSOA levels); `None` where lookups are few.
+    lookup: Option<std::collections::HashMap<Cell, [u32; 2], foldhash::fast::FixedState>>,
 }
 
 impl<T: Copy + Ord> CellGrid<T> {
     /// The grid of these `(cell, item)` pairs.
     pub(crate) fn new(mut entries: Vec<(Cell, T)>) -> Self {
         entries.sort_unstable();
-        Self { entries }
+        Self {
+            entries,
+            lookup: None,
+        }
+    }
+
+    /// The grid of these `(cell, item)` pairs, already sorted, with a map from each cell to
+    /// its items for many lookups.
+    pub(crate) fn sorted_with_lookup(entries: Vec<(Cell, T)>) -> Self {
+        debug_assert!(entries.is_sorted());
+        let mut lookup = std::collections::HashMap::default();
+        let mut start = 0;
+        for run in entries.chunk_by(|a, b| a.0 == b.0) {
+            let end = start + run.len();
+            lookup.insert(run[0].0, [start as u32, end as u32]);
+            start = end;
+        }
+        Self {
+            entries,
+            lookup: Some(lookup),
+        }
     }
 
     /// The items in one cell, in order.
     pub(crate) fn cell(&self, c: Cell) -> impl Iterator<Item = T> + '_ {
-        let lo = self.entries.partition_point(|e| e.0 < c);
-        let hi = lo + self.entries[lo..].partition_point(|e| e.0 == c);
+        let [lo, hi] = if let Some(map) = &self.lookup {
+            map.get(&c).map_or([0, 0], |r| r.map(|i| i as usize))
+        } else {
+            let lo = self.entries.partition_point(|e| e.0 < c);
+            [lo, lo + self.entries[lo..].partition_point(|e| e.0 == c)]
+        };
         self.entries[lo..hi].iter().map(|e| e.1)
+    }
+
+    /// Every item with its cell, in order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = &(Cell, T)> + '_ {
+        self.entries.iter()
     }
 
     /// Every non-empty cell's items, cell by cell.
@@ -42,5 +75,9 @@ mod tests {
         assert_eq!(g.cell((4, 4)).count(), 0);
         let sizes: Vec<usize> = g.cells().map(<[_]>::len).collect();
         assert_eq!(sizes, [1, 1, 2]);
+        let looked_up = CellGrid::sorted_with_lookup(g.entries().copied().collect());
+        for c in [(1, 2), (0, 0), (4, 4), (-1, 5)] {
+            assert!(looked_up.cell(c).eq(g.cell(c)));
+        }
     }
 }

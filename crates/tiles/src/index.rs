@@ -1,7 +1,8 @@
 //! [`LayerIndex`]: one layer's features, projected, simplified per zoom and
 //! indexed, ready to be cut into tiles.
 
-use std::collections::HashMap;
+/// The property tables' lookup maps, with a fast fixed-seed hasher; only looked up.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 use geo::{Coord, Geometry, LineString, Polygon};
 use rstar::RTree;
@@ -735,8 +736,8 @@ struct PropTables {
 impl PropTables {
     /// Drops the lookup maps' and vectors' slack once every feature is added.
     fn shrink(&mut self) {
-        self.key_ids = HashMap::new();
-        self.value_ids = HashMap::new();
+        self.key_ids = HashMap::default();
+        self.value_ids = HashMap::default();
         self.tags.shrink_to_fit();
         self.values.bytes.shrink_to_fit();
         self.values.ends.shrink_to_fit();

@@ -3,7 +3,7 @@
 //! and clean them, so that serving a tile is mostly copying.
 
 use crate::clip::{area2, bbox, clean_ring, dedup_line};
-use crate::crossings::find_crossings;
+use crate::crossings::Crossings;
 use crate::repair::{Repair, repair_polygon};
 use crate::simplify::{Scratch, douglas_peucker};
 use crate::topology::{ArcRef, Topology};
@@ -450,14 +450,16 @@ fn build_level(
         }
     }
     let mut flagged = Vec::new();
+    let mut crossings = Crossings::default();
     for _ in 0..24 {
-        if !opts.topology || !find_crossings(&s.arcs, &ring_arc, &mut flagged) {
+        if !opts.topology || !crossings.check(&s.arcs, &ring_arc, &mut flagged) {
             break;
         }
         let mut changed = false;
         for (a, &f) in flagged.iter().enumerate() {
-            if f {
-                changed |= s.refine(a);
+            if f && s.refine(a) {
+                crossings.changed(a);
+                changed = true;
             }
         }
         if !changed {

@@ -5,7 +5,8 @@
 //! stored once, so simplifying it once per zoom keeps both neighbours'
 //! borders identical.
 
-use std::collections::HashMap;
+/// Maps keyed by grid cells and vertex sequences, with a fast fixed-seed hasher; only looked up.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// A reference from a path to one of its arcs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +45,7 @@ impl TopologyBuilder {
     pub(crate) fn new(snap: f64) -> Self {
         Self {
             snap,
-            cells: HashMap::new(),
+            cells: HashMap::default(),
             vertices: Vec::new(),
             paths: Vec::new(),
         }
@@ -111,7 +112,7 @@ impl TopologyBuilder {
             arcs: Vec::new(),
             paths: Vec::with_capacity(self.paths.len()),
         };
-        let mut seen: HashMap<Vec<u32>, u32> = HashMap::new();
+        let mut seen: HashMap<Vec<u32>, u32> = HashMap::default();
         for (ids, closed) in &self.paths {
             let mut refs = Vec::new();
             if !shared {

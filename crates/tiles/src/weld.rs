@@ -35,18 +35,6 @@ pub(crate) fn weld(level: &mut Level) {
         (p.kind != PartKind::Line)
             .then(|| &level.coords[p.start as usize..(p.start + p.len) as usize])
     };
-    let mut vertices: Vec<[i64; 2]> = level
-        .parts
-        .iter()
-        .filter_map(ring_coords)
-        .flatten()
-        .copied()
-        .collect();
-    vertices.sort_unstable();
-    vertices.dedup();
-    if vertices.len() < 3 {
-        return;
-    }
     let mut total = 0i64;
     let mut count = 0i64;
     for pts in level.parts.iter().filter_map(ring_coords) {
@@ -59,13 +47,21 @@ pub(crate) fn weld(level: &mut Level) {
     // per cell.
     let cell = (total / count.max(1)).max(1);
     let key = |v: i64| v.div_euclid(cell);
-    let grid = CellGrid::new(
-        vertices
-            .iter()
-            .enumerate()
-            .map(|(i, v)| ((key(v[0]), key(v[1])), i as u32))
-            .collect(),
-    );
+    // Every distinct ring vertex, by cell (a vertex's cell follows from it, so equal vertices
+    // sort next to each other and one sort both groups and deduplicates them).
+    let mut entries: Vec<((i64, i64), [i64; 2])> = level
+        .parts
+        .iter()
+        .filter_map(ring_coords)
+        .flatten()
+        .map(|&v| ((key(v[0]), key(v[1])), v))
+        .collect();
+    entries.sort_unstable();
+    entries.dedup();
+    if entries.len() < 3 {
+        return;
+    }
+    let grid = CellGrid::sorted_with_lookup(entries);
     let mut coords = Vec::with_capacity(level.coords.len());
     let mut found: Vec<(i128, [i64; 2])> = Vec::new();
     for part in &mut level.parts {
@@ -83,8 +79,7 @@ pub(crate) fn weld(level: &mut Level) {
             found.clear();
             for x in key(a[0].min(b[0]))..=key(a[0].max(b[0])) {
                 for y in key(a[1].min(b[1]))..=key(a[1].max(b[1])) {
-                    for vi in grid.cell((x, y)) {
-                        let v = vertices[vi as usize];
+                    for v in grid.cell((x, y)) {
                         if strictly_on(a, b, v) {
                             let t = i128::from(v[0] - a[0]) * i128::from(b[0] - a[0])
                                 + i128::from(v[1] - a[1]) * i128::from(b[1] - a[1]);

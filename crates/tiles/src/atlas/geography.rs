@@ -167,17 +167,20 @@ fn fit_budget(
     // does not fit even without the heavy properties moves the minimum zoom past it. Bytes do
     // not fall steadily towards zoom 0 (England's LSOAs weigh more at z5 than at z0, where most
     // are one-unit boxes), so every zoom is tried. Deeper zooms have fewer areas per tile.
+    // Each zoom is weighed without the heavy properties first: a tile too heavy without them is
+    // too heavy with them (their code, name and values add kilobytes), and is not made again.
     let top = index.max_zoom();
     let (mut min_zoom, mut detail) = (0, top);
     for z in 0..top {
+        set_heavy(index, u8::MAX);
+        if weight(index, z)? > budget {
+            min_zoom = z + 1;
+            continue;
+        }
         set_heavy(index, z);
         if weight(index, z)? <= budget {
             detail = z;
             break;
-        }
-        set_heavy(index, u8::MAX);
-        if weight(index, z)? > budget {
-            min_zoom = z + 1;
         }
     }
     set_heavy(index, detail);
