@@ -6,7 +6,7 @@
 //! simplified again with a smaller tolerance until none cross (as
 //! mapshaper's intersection repair does).
 
-use crate::grid::CellGrid;
+use crate::grid::{BucketGrid, CellGrid};
 
 /// Orientation of `c` relative to the line `a`→`b` (sign of the cross
 /// product).
@@ -62,7 +62,7 @@ fn conflict(p: [[f64; 2]; 2], q: [[f64; 2]; 2]) -> bool {
 #[derive(Default)]
 pub(crate) struct Crossings {
     /// Segments `(arc, index)` by grid cell, as of the first check.
-    grid: Option<CellGrid<(u32, u32)>>,
+    grid: Option<BucketGrid<(u32, u32)>>,
     /// The grid's cell size.
     cell: f64,
     /// Segments in the first check.
@@ -129,9 +129,14 @@ impl Crossings {
                 self.cell,
             );
             let seg = |s: (u32, u32)| segment(arcs, s);
-            for_conflicts_within(arcs, &fresh, &mut flag);
+            let mut in_cell = Vec::new();
+            for list in fresh.cells() {
+                in_cell.clear();
+                in_cell.extend(list.iter().map(|e| e.1));
+                for_conflicts_among(arcs, &in_cell, &mut flag);
+            }
             for (cell, s) in fresh.entries() {
-                for t in grid.cell(*cell) {
+                for &t in grid.bucket_of(*cell) {
                     if !changed(t.0) && conflict(seg(*s), seg(t)) {
                         flag(s.0, t.0);
                     }
@@ -167,9 +172,16 @@ impl Crossings {
         // A uniform grid with cells about as large as an average segment keeps both the cells
         // per segment and the segments per cell small.
         self.cell = (length / segments as f64).max(1e-12);
-        let grid = segment_grid(arcs, (0..arcs.len()).filter(|&a| checked[a]), self.cell);
+        let cell = self.cell;
+        let grid = BucketGrid::build(segments * 2, |f| {
+            for a in (0..arcs.len()).filter(|&a| checked[a]) {
+                for_segment_cells(&arcs[a], cell, |c, i| f(c, (a as u32, i)));
+            }
+        });
         let pairs = &mut self.pairs;
-        for_conflicts_within(arcs, &grid, &mut |a, b| pairs.push((a.min(b), a.max(b))));
+        for bucket in grid.buckets() {
+            for_conflicts_among(arcs, bucket, &mut |a, b| pairs.push((a.min(b), a.max(b))));
+        }
         pairs.sort_unstable();
         pairs.dedup();
         self.grid = Some(grid);
@@ -182,44 +194,48 @@ fn segment(arcs: &[Vec<[f64; 2]>], (a, i): (u32, u32)) -> [[f64; 2]; 2] {
     [arc[i as usize], arc[i as usize + 1]]
 }
 
+/// Calls `f(cell, i)` for every grid cell that segment `i` of `arc`'s box covers.
+fn for_segment_cells(arc: &[[f64; 2]], cell: f64, mut f: impl FnMut((i64, i64), u32)) {
+    let key = |v: f64| (v / cell).floor() as i64;
+    for (i, w) in arc.windows(2).enumerate() {
+        let (x0, x1) = (key(w[0][0].min(w[1][0])), key(w[0][0].max(w[1][0])));
+        let (y0, y1) = (key(w[0][1].min(w[1][1])), key(w[0][1].max(w[1][1])));
+        for x in x0..=x1 {
+            for y in y0..=y1 {
+                f((x, y), i as u32);
+            }
+        }
+    }
+}
+
 /// The segments of `which` arcs by the grid cells their boxes cover.
 fn segment_grid(
     arcs: &[Vec<[f64; 2]>],
     which: impl Iterator<Item = usize>,
     cell: f64,
 ) -> CellGrid<(u32, u32)> {
-    let key = |v: f64| (v / cell).floor() as i64;
     let mut entries = Vec::new();
     for a in which {
-        for (i, w) in arcs[a].windows(2).enumerate() {
-            let (x0, x1) = (key(w[0][0].min(w[1][0])), key(w[0][0].max(w[1][0])));
-            let (y0, y1) = (key(w[0][1].min(w[1][1])), key(w[0][1].max(w[1][1])));
-            for x in x0..=x1 {
-                for y in y0..=y1 {
-                    entries.push(((x, y), (a as u32, i as u32)));
-                }
-            }
-        }
+        for_segment_cells(&arcs[a], cell, |c, i| entries.push((c, (a as u32, i))));
     }
     CellGrid::new(entries)
 }
 
-/// Calls `found(a, b)` for the arcs of every two segments of `grid` that share a cell and
-/// conflict (consecutive segments of one arc share a vertex by design, and are skipped).
-fn for_conflicts_within(
+/// Calls `found(a, b)` for the arcs of every two segments of `segments` that conflict
+/// (consecutive segments of one arc share a vertex by design, and are skipped; a segment may be
+/// listed more than once).
+fn for_conflicts_among(
     arcs: &[Vec<[f64; 2]>],
-    grid: &CellGrid<(u32, u32)>,
+    segments: &[(u32, u32)],
     found: &mut impl FnMut(u32, u32),
 ) {
-    for list in grid.cells() {
-        for (k, &(_, s)) in list.iter().enumerate() {
-            for &(_, t) in &list[k + 1..] {
-                if s.0 == t.0 && s.1.abs_diff(t.1) == 1 {
-                    continue;
-                }
-                if conflict(segment(arcs, s), segment(arcs, t)) {
-                    found(s.0, t.0);
-                }
+    for (k, &s) in segments.iter().enumerate() {
+        for &t in &segments[k + 1..] {
+            if s == t || (s.0 == t.0 && s.1.abs_diff(t.1) == 1) {
+                continue;
+            }
+            if conflict(segment(arcs, s), segment(arcs, t)) {
+                found(s.0, t.0);
             }
         }
     }

@@ -159,10 +159,6 @@ fn fit_budget(
             index.set_property_min_zoom(key, z);
         }
     };
-    // Cheap first: with every property, zoom 0 usually fits (any small atlas).
-    if weight(index, 0)? <= budget {
-        return Ok((0, 0));
-    }
     // Zooms are tried from 0 up until one fits with every property; any zoom before it that
     // does not fit even without the heavy properties moves the minimum zoom past it. Bytes do
     // not fall steadily towards zoom 0 (England's LSOAs weigh more at z5 than at z0, where most
