@@ -355,13 +355,17 @@ impl Assignment {
         ))
     }
 
-    /// Label the ward layer's manifest record with how it was made, and add
-    /// [`Assignment::method`] to every ward figure's method.
-    pub fn label(&self, catalogue: &mut Catalogue, records: &mut BTreeMap<Geography, LayerRecord>) {
+    /// Label the ward layer's manifest record with how it was made.
+    pub fn label_records(&self, records: &mut BTreeMap<Geography, LayerRecord>) {
         if let Some(r) = records.get_mut(&Geography::Ward) {
             r.source = self.source();
             WARDS_2025_VINTAGE.clone_into(&mut r.vintage);
         }
+    }
+
+    /// Add [`Assignment::method`] to every ward figure's method, labelled an estimate, where
+    /// some ward was assigned by the interior-point rule.
+    pub fn label_catalogue(&self, catalogue: &mut Catalogue) {
         let Some(method) = self.method() else {
             return;
         };

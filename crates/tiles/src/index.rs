@@ -512,6 +512,48 @@ impl LayerIndex {
         })
     }
 
+    /// Replaces every feature's properties with `features`' (ids and properties, in the
+    /// layer's feature order), as if the layer had been built with them: what a layer whose
+    /// geometry was built before its properties were known ([`crate::atlas::TileGeometry`])
+    /// takes. Refused if the ids differ from the layer's, in number or order.
+    pub fn set_properties(
+        &mut self,
+        features: impl IntoIterator<Item = (u64, Vec<(String, PropValue)>)>,
+    ) -> Result<(), TileError> {
+        let mut props = PropTables::default();
+        let mut tags = Vec::with_capacity(self.features.len());
+        for (id, properties) in features {
+            if self.features.get(tags.len()).map(|f| f.id) != Some(id) {
+                return Err(TileError::InvalidOptions(format!(
+                    "feature {} of layer {:?} is not {id}: properties for other features",
+                    tags.len(),
+                    self.name
+                )));
+            }
+            let tag_start = props.tags.len() as u32;
+            props.add(id, &properties);
+            tags.push([tag_start, props.tags.len() as u32]);
+        }
+        if tags.len() != self.features.len() {
+            return Err(TileError::InvalidOptions(format!(
+                "layer {:?} has {} features, properties were given for {}",
+                self.name,
+                self.features.len(),
+                tags.len()
+            )));
+        }
+        for (f, t) in self.features.iter_mut().zip(tags) {
+            f.tags = t;
+        }
+        self.properties_digest = props.digest.clone().finalize().into();
+        self.key_min_zoom = vec![0; props.keys.len()];
+        self.tags = props.tags;
+        self.keys = props.keys;
+        self.values = props.values;
+        self.budget = None;
+        Ok(())
+    }
+
     /// SHA-256 of the features' ids and properties (keys and encoded values, in order): what a
     /// result that depends on them is keyed by.
     pub fn properties_digest(&self) -> &[u8; 32] {

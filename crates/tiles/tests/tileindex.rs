@@ -123,6 +123,58 @@ fn a_build_writes_the_committed_index_files_byte_for_byte() {
     assert!(lsoa(again.path()) == lsoa(&committed()));
 }
 
+#[test]
+fn geometry_built_beforehand_writes_the_same_files() {
+    let mut atlas = leeds();
+    let areas = |a: &Atlas, g: Geography| a.geographies[&g].areas.clone();
+    let (lsoa, ward) = (
+        areas(&atlas, Geography::Lsoa21),
+        areas(&atlas, Geography::Ward),
+    );
+    // The other boundaries' areas (one LSOA short) must not be taken for the ward layer's, nor
+    // a geometry built from areas the atlas does not hold: those layers are built afresh.
+    let short = &lsoa[1..];
+    let prebuilt: Vec<(&[equimap_atlas::Area], equimap_tiles::atlas::TileGeometry)> = vec![
+        (
+            &lsoa,
+            equimap_tiles::atlas::TileGeometry::build(Geography::Lsoa21, &lsoa),
+        ),
+        (
+            &ward,
+            equimap_tiles::atlas::TileGeometry::build(Geography::Ward, &ward),
+        ),
+        (
+            short,
+            equimap_tiles::atlas::TileGeometry::build(Geography::Lsoa11, short),
+        ),
+    ];
+    let dir = scratch_geographies();
+    atlas.dir = dir.path().to_owned();
+    let written = equimap_tiles::atlas::write_tile_indexes_with(&atlas, prebuilt).expect("written");
+    assert_eq!(written.len(), GEOGRAPHIES.len());
+    for g in GEOGRAPHIES {
+        let ours = std::fs::read(index_path(dir.path(), g)).expect("written file");
+        let committed = std::fs::read(index_path(&committed(), g)).expect("committed file");
+        assert!(
+            ours == committed,
+            "{} differs from the committed file",
+            g.id()
+        );
+    }
+    // Geometry is taken when the areas it came with are the atlas's: here the ward layer's,
+    // given as the LSOAs', which its features' ids then refuse.
+    let mislabelled = vec![(
+        lsoa.as_slice(),
+        equimap_tiles::atlas::TileGeometry::build(Geography::Lsoa21, &ward),
+    )];
+    let err = equimap_tiles::atlas::write_tile_indexes_with(&atlas, mislabelled)
+        .expect_err("ward geometry under LSOA areas");
+    assert!(
+        err.to_string().contains("properties for other features"),
+        "{err}"
+    );
+}
+
 /// The committed atlas copied whole into a temporary directory, loaded from there.
 fn scratch_atlas() -> (tempfile::TempDir, Arc<Atlas>) {
     let dir = tempfile::tempdir().expect("temp dir");

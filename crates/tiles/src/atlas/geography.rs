@@ -47,7 +47,7 @@ pub fn geography_layer_within(
     g: Geography,
     budget: usize,
 ) -> Result<GeographyLayer, TileError> {
-    layer_within(atlas, g, budget, None)
+    layer_within(atlas, g, budget, Source::Boundaries)
 }
 
 /// The options every geography layer is built with (the tile index file records them).
@@ -69,18 +69,61 @@ fn areas(atlas: &Atlas, g: Geography) -> &[equimap_atlas::Area] {
 /// A geography's layer as served, built from the boundaries, budget zooms found: what its tile
 /// index file is written from.
 pub(super) fn full_index(atlas: &Atlas, g: Geography) -> Result<LayerIndex, TileError> {
-    Ok(layer_within(atlas, g, TILE_BUDGET, None)?.index)
+    Ok(layer_within(atlas, g, TILE_BUDGET, Source::Boundaries)?.index)
 }
 
 /// Where a layer's geometry comes from: built from the boundaries, or read from the tile index
 /// file whose source hash was checked, with or without the full detail.
 pub(super) type FromIndex<'a> = Option<(&'a [u8; 32], bool)>;
 
-fn layer_within(
+/// Where a layer's geometry comes from.
+pub(super) enum Source<'a> {
+    /// Built from the atlas's boundaries.
+    Boundaries,
+    /// Read from the tile index file whose source hash was checked, with or without the full
+    /// detail.
+    IndexFile(&'a [u8; 32], bool),
+    /// Built beforehand from boundaries equal to the atlas's, without properties.
+    Prebuilt(Box<LayerIndex>),
+}
+
+impl<'a> From<FromIndex<'a>> for Source<'a> {
+    fn from(f: FromIndex<'a>) -> Self {
+        f.map_or(Self::Boundaries, |(hash, with_base)| {
+            Self::IndexFile(hash, with_base)
+        })
+    }
+}
+
+/// The layer of geography `g` as served, its geometry built from `areas` (the atlas's, before
+/// it is written), without properties: what the ingest builds while it makes the indicators.
+pub(super) fn geometry_only(
+    g: Geography,
+    areas: &[equimap_atlas::Area],
+) -> Result<LayerIndex, TileError> {
+    let features = areas.iter().map(|a| Feature {
+        id: area_id(&a.code),
+        geometry: Geometry::MultiPolygon(a.geometry.clone()),
+        properties: Vec::new(),
+    });
+    LayerIndex::new(g.id(), features, &index_options())
+}
+
+/// A geography's layer as served, from geometry built beforehand by [`geometry_only`] from the
+/// same boundaries, budget zooms found: what its tile index file is written from.
+pub(super) fn full_index_from(
+    atlas: &Atlas,
+    g: Geography,
+    geometry: LayerIndex,
+) -> Result<LayerIndex, TileError> {
+    Ok(layer_within(atlas, g, TILE_BUDGET, Source::Prebuilt(Box::new(geometry)))?.index)
+}
+
+fn layer_within<'a>(
     atlas: &Atlas,
     g: Geography,
     budget: usize,
-    from_index: FromIndex<'_>,
+    source: impl Into<Source<'a>>,
 ) -> Result<GeographyLayer, TileError> {
     let defs: Vec<&equimap_atlas::IndicatorDef> =
         atlas.catalogue.at(g).filter(|d| d.in_tiles).collect();
@@ -109,18 +152,27 @@ fn layer_within(
         }
         properties
     };
-    let mut index = if let Some((hash, with_base)) = from_index {
-        let features = areas(atlas, g)
+    let with_properties = || {
+        areas(atlas, g)
             .iter()
-            .map(|a| (area_id(&a.code), properties(a)));
-        super::tileindex::read(atlas, g, hash, features, with_base)?
-    } else {
-        let features = areas(atlas, g).iter().map(|a| Feature {
-            id: area_id(&a.code),
-            geometry: Geometry::MultiPolygon(a.geometry.clone()),
-            properties: properties(a),
-        });
-        LayerIndex::new(g.id(), features, &index_options())?
+            .map(|a| (area_id(&a.code), properties(a)))
+    };
+    let mut index = match source.into() {
+        Source::IndexFile(hash, with_base) => {
+            super::tileindex::read(atlas, g, hash, with_properties(), with_base)?
+        }
+        Source::Prebuilt(mut index) => {
+            index.set_properties(with_properties())?;
+            *index
+        }
+        Source::Boundaries => {
+            let features = areas(atlas, g).iter().map(|a| Feature {
+                id: area_id(&a.code),
+                geometry: Geometry::MultiPolygon(a.geometry.clone()),
+                properties: properties(a),
+            });
+            LayerIndex::new(g.id(), features, &index_options())?
+        }
     };
     let heavy: Vec<&str> = ["code", "name"]
         .into_iter()

@@ -25,7 +25,7 @@ use crate::{LayerIndex, PropValue, TileError, TileOptions, concat_tiles};
 pub use geography::{
     DENSE_FEATURES, GeographyLayer, TILE_BUDGET, geography_layer, geography_layer_within,
 };
-pub use tileindex::{index_path, write_tile_indexes};
+pub use tileindex::{TileGeometry, index_path, write_tile_indexes, write_tile_indexes_with};
 
 /// A layer whose content depends on the zoom: the band with the highest minimum zoom not above
 /// the requested zoom is used.

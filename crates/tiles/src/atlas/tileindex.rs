@@ -11,10 +11,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use equimap_atlas::{Atlas, Geography};
+use std::sync::Mutex;
+
+use equimap_atlas::{Area, Atlas, Geography};
 use sha2::Digest;
 
-use super::geography::{full_index, index_options};
+use super::geography::{full_index, full_index_from, geometry_only, index_options};
 use crate::{LayerIndex, TileError};
 
 /// Where a geography's tile index file lives in an atlas directory.
@@ -105,14 +107,73 @@ pub(crate) fn write(dir: &Path, g: Geography, index: &LayerIndex) -> Result<Path
 }
 
 /// Builds every geography's layer (its shared-arc simplification, and the zooms that keep its
-/// busiest tiles within the byte budget) and writes its tile index file into the atlas directory; the geographies are
-/// shared among the machine's cores, heaviest first. What the ingest calls once the atlas
-/// loads. Returns the files written.
+/// busiest tiles within the byte budget) and writes its tile index file into the atlas
+/// directory; the geographies are shared among the machine's cores, heaviest first. Returns
+/// the files written.
 pub fn write_tile_indexes(atlas: &Atlas) -> Result<Vec<PathBuf>, TileError> {
-    let mut order: Vec<Geography> = atlas.geographies.keys().copied().collect();
-    order.sort_by_key(|g| std::cmp::Reverse(atlas.geographies[g].areas.len()));
-    let mut written = crate::parallel::in_parallel(&order, |&g| {
-        full_index(atlas, g).and_then(|i| write(&atlas.dir, g, &i))
+    write_tile_indexes_with(atlas, Vec::new())
+}
+
+/// A geography's layer geometry (the shared-arc simplification at every zoom, most of a tile
+/// index file's making) built from its areas before the atlas is written, so that the ingest
+/// makes it while it makes the indicators; properties are attached, and the byte budget
+/// searched, when [`write_tile_indexes_with`] writes the file.
+pub struct TileGeometry {
+    g: Geography,
+    index: Result<LayerIndex, TileError>,
+}
+
+impl TileGeometry {
+    /// The geometry of geography `g`'s layer, from `areas` in the order the atlas holds them.
+    pub fn build(g: Geography, areas: &[Area]) -> Self {
+        Self {
+            g,
+            index: geometry_only(g, areas),
+        }
+    }
+}
+
+/// Whether two area lists hold the same areas (codes and boundaries) in the same order.
+fn same_areas(a: &[Area], b: &[Area]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.code == y.code && x.geometry == y.geometry)
+}
+
+/// [`write_tile_indexes`], each geography's geometry taken from `prebuilt` (with the areas it
+/// was built from) where those areas equal the loaded atlas's, area by area, code and boundary;
+/// otherwise, or where building it failed, built from the atlas as it loaded. What the ingest
+/// calls once the atlas loads: the files are those [`write_tile_indexes`] writes.
+pub fn write_tile_indexes_with(
+    atlas: &Atlas,
+    prebuilt: Vec<(&[Area], TileGeometry)>,
+) -> Result<Vec<PathBuf>, TileError> {
+    let mut ready: BTreeMap<Geography, LayerIndex> = BTreeMap::new();
+    for (used, geometry) in prebuilt {
+        let loaded = atlas
+            .geographies
+            .get(&geometry.g)
+            .map(|s| s.areas.as_slice());
+        if let (Some(loaded), Ok(index)) = (loaded, geometry.index)
+            && same_areas(used, loaded)
+        {
+            ready.insert(geometry.g, index);
+        }
+    }
+    let mut order: Vec<(Geography, Mutex<Option<LayerIndex>>)> = atlas
+        .geographies
+        .keys()
+        .map(|&g| (g, Mutex::new(ready.remove(&g))))
+        .collect();
+    order.sort_by_key(|(g, _)| std::cmp::Reverse(atlas.geographies[g].areas.len()));
+    let mut written = crate::parallel::in_parallel(&order, |(g, geometry)| {
+        let geometry = geometry.lock().ok().and_then(|mut i| i.take());
+        let index = match geometry {
+            Some(geometry) => full_index_from(atlas, *g, geometry),
+            None => full_index(atlas, *g),
+        };
+        index.and_then(|i| write(&atlas.dir, *g, &i))
     });
     written.sort_by(|a, b| match (a, b) {
         (Ok(a), Ok(b)) => a.cmp(b),
