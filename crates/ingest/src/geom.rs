@@ -171,14 +171,14 @@ pub fn clean_polygonal(
     if mp.0.is_empty() {
         return Err("the geometry is empty after removing degenerate rings".to_owned());
     }
-    if !mp.is_valid() {
+    if !crate::valid::is_valid(&mp) {
         report.repaired = true;
         let before = mp.unsigned_area();
         let fixed = mp
             .make_valid()
             .map_err(|e| format!("invalid geometry could not be repaired: {e}"))?;
         mp = canonical(&round_multi(&fixed));
-        if !mp.is_valid() {
+        if !crate::valid::is_valid(&mp) {
             let why = mp
                 .validation_errors()
                 .iter()

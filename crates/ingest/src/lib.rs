@@ -31,6 +31,7 @@ mod reference_layers;
 mod residents;
 pub mod sources;
 mod trends;
+mod valid;
 mod wards;
 
 use std::collections::BTreeMap;
@@ -354,7 +355,7 @@ fn deprivation_and_health(
     pb.set_message("Life expectancy");
     indicators::life_expectancy(log, m, b, pops)?;
     pb.set_message("Census 2021 health and fuel poverty");
-    let england_lsoas: std::collections::BTreeSet<&str> = pops
+    let england_lsoas: indicators::CodeSet<'_> = pops
         .england_lsoa21_census
         .keys()
         .map(String::as_str)

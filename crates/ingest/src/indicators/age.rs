@@ -36,26 +36,31 @@ pub fn age_bands(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Result
         .iter()
         .map(|(id, _)| csv.col(id))
         .collect::<Result<Vec<usize>>>()?;
-    let mut local: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); AGE_BANDS.len()];
+    let mut local: Vec<Vec<(String, f64)>> = vec![Vec::new(); AGE_BANDS.len()];
     let mut england = [0.0; AGE_BANDS.len()];
     // Every English LSOA's 0-15 count, split into 0-4 and 5-15 below.
-    let mut england_0_15 = BTreeMap::new();
+    let mut england_0_15 = Vec::new();
     for row in csv.rows() {
         let c = row.req(code)?;
         if !c.starts_with("E01") {
             continue;
         }
+        let in_sel = sel.contains(c);
         for (k, col) in cols.iter().enumerate() {
             let v = row.req_num(*col)?;
             england[k] += v;
             if k == 0 {
-                england_0_15.insert(c.to_owned(), v);
+                england_0_15.push((c.to_owned(), v));
             }
-            if sel.contains(c) {
-                local[k].insert(c.to_owned(), v);
+            if in_sel {
+                local[k].push((c.to_owned(), v));
             }
         }
     }
+    // Collected, not inserted one by one: entries in code order make a map in one pass.
+    let local: Vec<BTreeMap<String, f64>> =
+        local.into_iter().map(|l| l.into_iter().collect()).collect();
+    let england_0_15: BTreeMap<String, f64> = england_0_15.into_iter().collect();
     let sum = "Sum of the LSOA 2021 Census counts";
     for (k, (id, label)) in AGE_BANDS.iter().enumerate() {
         b.define(

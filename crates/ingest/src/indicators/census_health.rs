@@ -1,12 +1,10 @@
 //! Census 2021 health, disability and unpaid care (TS037–TS040) by LSOA 2021, and household
 //! fuel poverty (DESNZ, 2021) by LSOA 2021: shares held as counts.
 
-use std::collections::BTreeSet;
-
 use equimap_atlas::{Geography, Kind, Polarity};
 
 use super::counts::{self, Share, Table};
-use super::{Builder, Meta};
+use super::{Builder, CodeSet, Meta};
 use crate::error::Result;
 use crate::membership::Membership;
 use crate::read::SourceLog;
@@ -52,7 +50,7 @@ pub fn census_health(
     log: &mut SourceLog,
     m: &Membership,
     b: &mut Builder,
-    england_lsoas: &BTreeSet<&str>,
+    england_lsoas: &CodeSet<'_>,
 ) -> Result<()> {
     for table in [
         general_health(),
@@ -222,7 +220,7 @@ pub fn fuel_poverty(
     log: &mut SourceLog,
     m: &Membership,
     b: &mut Builder,
-    england_lsoas: &BTreeSet<&str>,
+    england_lsoas: &CodeSet<'_>,
 ) -> Result<()> {
     let mut share_meta = meta(
         "fuel_poverty_share",

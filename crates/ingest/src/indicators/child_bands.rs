@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use equimap_atlas::{Geography, Kind, Polarity};
 
-use super::{Builder, Meta, RefVal, aggregate_count, level, parent_map};
+use super::{Builder, Meta, RefVal, aggregate_count, level, parent_map, with_matching};
 use crate::error::{IngestError, Result};
 use crate::membership::Membership;
 use crate::read::SourceLog;
@@ -37,7 +37,7 @@ fn sape_children(log: &mut SourceLog) -> Result<BTreeMap<String, (f64, f64)>> {
     let ages = (0..=15)
         .map(|a| csv.col(&a.to_string()))
         .collect::<Result<Vec<usize>>>()?;
-    let mut out = BTreeMap::new();
+    let mut out = Vec::with_capacity(csv.len());
     for row in csv.rows() {
         let (mut young, mut older) = (0.0, 0.0);
         for (age, col) in ages.iter().enumerate() {
@@ -51,9 +51,10 @@ fn sape_children(log: &mut SourceLog) -> Result<BTreeMap<String, (f64, f64)>> {
                 older += v;
             }
         }
-        out.insert(row.req(code)?.to_owned(), (young, older));
+        out.push((row.req(code)?.to_owned(), (young, older)));
     }
-    Ok(out)
+    // Collected, not inserted one by one: entries in code order make a map in one pass.
+    Ok(out.into_iter().collect())
 }
 
 /// Each English LSOA 2021's mid-2020 children aged 0-4 and 5-15, pooled from its 2011
@@ -115,10 +116,10 @@ pub fn child_bands(
     let sape = sape_children(log)?;
     let pooled = pooled(log, &sape)?;
     let sel = m.codes(Geography::Lsoa21);
-    let mut local = [BTreeMap::new(), BTreeMap::new()];
+    let mut local = [Vec::new(), Vec::new()];
     let mut england = [0.0, 0.0];
-    for (code, c) in census_0_15 {
-        let mid = pooled.get(code).ok_or_else(|| {
+    for (code, c, mid) in with_matching(census_0_15, &pooled) {
+        let mid = mid.ok_or_else(|| {
             IngestError::Check(format!(
                 "{}: LSOA21 {code} has no 2011 predecessor, so its 0-15 count cannot be split",
                 sources::LSOA11_LSOA21
@@ -133,10 +134,11 @@ pub fn child_bands(
         england[0] += young;
         england[1] += older;
         if sel.contains(code.as_str()) {
-            local[0].insert(code.clone(), young);
-            local[1].insert(code.clone(), older);
+            local[0].push((code.clone(), young));
+            local[1].push((code.clone(), older));
         }
     }
+    let local: [BTreeMap<String, f64>; 2] = local.map(|l| l.into_iter().collect());
     let sum = "Sum of the LSOA 2021 estimates";
     for (k, (id, label)) in CHILD_BANDS.iter().enumerate() {
         let lsoa_method = if k == 0 {

@@ -2,11 +2,11 @@
 //! columns by their published names, check them, and make every other geography by summing
 //! both (never by averaging shares).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use equimap_atlas::{Counts, CountsInterval, Geography};
 
-use super::{Builder, Meta, level, parent_map};
+use super::{Builder, CodeSet, Meta, level, parent_map, sum_to, with_matching};
 use crate::error::{IngestError, Result};
 use crate::membership::Membership;
 use crate::read::SourceLog;
@@ -55,7 +55,7 @@ struct Read {
 /// Read a table: every row must be a known English LSOA 2021 (Welsh `W01` rows are left out,
 /// as the atlas covers England), appear once, and have numeric counts with each numerator
 /// at most the total. Anything else stops the ingest naming the file, line, column and code.
-fn read(log: &mut SourceLog, t: &Table<'_>, known: &BTreeSet<&str>) -> Result<Read> {
+fn read(log: &mut SourceLog, t: &Table<'_>, known: &CodeSet<'_>) -> Result<Read> {
     let csv = log.csv(t.file, t.used_for)?;
     let code_col = csv.col(t.code_col)?;
     let den_col = csv.col(t.denominator_col)?;
@@ -64,10 +64,8 @@ fn read(log: &mut SourceLog, t: &Table<'_>, known: &BTreeSet<&str>) -> Result<Re
         .iter()
         .map(|s| s.numerator_cols.iter().map(|c| csv.col(c)).collect())
         .collect::<Result<_>>()?;
-    let mut out = Read {
-        denominator: BTreeMap::new(),
-        numerators: vec![BTreeMap::new(); t.shares.len()],
-    };
+    let (mut denominator, mut numerators) = (Vec::new(), vec![Vec::new(); t.shares.len()]);
+    let mut seen = CodeSet::default();
     for row in csv.rows() {
         let code = row.req(code_col)?;
         if code.starts_with("W01") {
@@ -102,12 +100,21 @@ fn read(log: &mut SourceLog, t: &Table<'_>, known: &BTreeSet<&str>) -> Result<Re
                     ),
                 ));
             }
-            out.numerators[i].insert(code.to_owned(), num);
+            numerators[i].push((code.to_owned(), num));
         }
-        if out.denominator.insert(code.to_owned(), den).is_some() {
+        if !seen.insert(code) {
             return Err(row.bad(code_col, format!("{code} appears twice")));
         }
+        denominator.push((code.to_owned(), den));
     }
+    // Collected, not inserted one by one: entries in code order make a map in one pass.
+    let out = Read {
+        denominator: denominator.into_iter().collect(),
+        numerators: numerators
+            .into_iter()
+            .map(|n| n.into_iter().collect())
+            .collect(),
+    };
     Ok(out)
 }
 
@@ -118,7 +125,7 @@ pub fn add(
     m: &Membership,
     b: &mut Builder,
     t: &Table<'_>,
-    england_lsoas: &BTreeSet<&str>,
+    england_lsoas: &CodeSet<'_>,
 ) -> Result<()> {
     let r = read(log, t, england_lsoas)?;
     let sel = m.codes(Geography::Lsoa21);
@@ -204,25 +211,11 @@ fn levels(t: &Table<'_>) -> Vec<equimap_atlas::Level> {
     ]
 }
 
-/// Sum child counts to their parents.
-fn sum_to(
-    values: &BTreeMap<String, f64>,
-    parent_of: &BTreeMap<String, String>,
-) -> BTreeMap<String, f64> {
-    let mut out: BTreeMap<String, f64> = BTreeMap::new();
-    for (child, parent) in parent_of {
-        if let Some(v) = values.get(child) {
-            *out.entry(parent.clone()).or_default() += v;
-        }
-    }
-    out
-}
-
 /// Numerator over denominator, where the denominator is positive.
 fn ratio(num: &BTreeMap<String, f64>, den: &BTreeMap<String, f64>) -> BTreeMap<String, f64> {
-    num.iter()
-        .filter_map(|(c, n)| {
-            let d = *den.get(c)?;
+    with_matching(num, den)
+        .filter_map(|(c, n, d)| {
+            let d = *d?;
             (d > 0.0).then(|| (c.clone(), n / d))
         })
         .collect()

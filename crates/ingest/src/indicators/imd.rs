@@ -219,51 +219,27 @@ fn edition(log: &mut SourceLog, m: &Membership, b: &mut Builder, ed: &Edition<'_
             ed.year
         )));
     }
-    let mut seen = BTreeSet::new();
+    // Which rows the selection has, found once for every domain.
+    let selected = csv
+        .rows()
+        .map(|row| Ok(sel.contains(row.req(code_col)?)))
+        .collect::<Result<Vec<bool>>>()?;
+    let found: BTreeSet<&str> = csv
+        .rows()
+        .zip(&selected)
+        .filter(|(_, s)| **s)
+        .map(|(row, _)| row.str(code_col))
+        .collect();
+    if let Some(missing) = sel.iter().find(|c| !found.contains(**c)) {
+        return Err(IngestError::Check(format!(
+            "{}: no IoD{} row for {} {missing}",
+            ed.file, ed.year, ed.lsoa
+        )));
+    }
     for dom in &ed.domains {
-        let cols = (
-            csv.col(&dom.rank)?,
-            csv.col(&dom.decile)?,
-            dom.score.as_deref().map(|s| csv.col(s)).transpose()?,
-        );
-        let mut rank = BTreeMap::new();
-        let mut decile = BTreeMap::new();
-        let mut score = BTreeMap::new();
-        let mut england_score = BTreeMap::new();
-        for row in csv.rows() {
-            let code = row.req(code_col)?;
-            let in_sel = sel.contains(code);
-            if let Some(sc) = cols.2 {
-                let v = row.req_num(sc)?;
-                england_score.insert(code.to_owned(), v);
-                if in_sel {
-                    score.insert(code.to_owned(), v);
-                }
-            }
-            if in_sel {
-                let r = row.req_num(cols.0)?;
-                if !(1.0..=national_n).contains(&r) {
-                    return Err(row.bad(cols.0, format!("rank {r} is outside 1..{national_n}")));
-                }
-                let dv = row.req_num(cols.1)?;
-                if !(1.0..=10.0).contains(&dv) {
-                    return Err(row.bad(cols.1, format!("decile {dv} is outside 1..10")));
-                }
-                rank.insert(code.to_owned(), r);
-                decile.insert(code.to_owned(), dv);
-                seen.insert(code.to_owned());
-            }
-        }
-        if let Some(missing) = sel.iter().find(|c| !rank.contains_key(**c)) {
-            return Err(IngestError::Check(format!(
-                "{}: no IoD{} row for {} {missing}",
-                ed.file, ed.year, ed.lsoa
-            )));
-        }
+        let v = read_domain(&csv, code_col, &selected, dom, national_n)?;
         define_domain(b, ed, dom);
         let id = |s: &str| format!("imd{}_{}_{s}", ed.year, dom.id).replace("_imd_", "_");
-        b.set_all(ed.lsoa, &id("rank"), rank.clone());
-        b.set_all(ed.lsoa, &id("decile"), decile.clone());
         b.reference(
             &id("rank"),
             &RefVal(None, NA_RANK, ed.period),
@@ -275,21 +251,84 @@ fn edition(log: &mut SourceLog, m: &Membership, b: &mut Builder, ed: &Edition<'_
             &RefVal(None, NA_RANK, ed.period),
         );
         if dom.score.is_some() {
-            b.set_all(ed.lsoa, &id("score"), score.clone());
-            add_score_reference(b, ed, &id("score"), &score, &england_score);
+            add_score_reference(b, ed, &id("score"), &v.score, &v.england_score);
         }
         if dom.id == "imd" {
             let england_decile = england_deciles(&csv, code_col, ed)?;
             let values = ImdValues {
-                rank: &rank,
-                decile: &decile,
-                score: &score,
+                rank: &v.rank,
+                decile: &v.decile,
+                score: &v.score,
                 england_decile: &england_decile,
             };
             imd_extras(b, m, ed, &values);
         }
+        b.set_all(ed.lsoa, &id("rank"), v.rank);
+        b.set_all(ed.lsoa, &id("decile"), v.decile);
+        if dom.score.is_some() {
+            b.set_all(ed.lsoa, &id("score"), v.score);
+        }
     }
     Ok(())
+}
+
+/// One domain's values: rank, decile and score of the selection's LSOAs, and every English
+/// LSOA's score.
+struct DomainValues {
+    rank: BTreeMap<String, f64>,
+    decile: BTreeMap<String, f64>,
+    score: BTreeMap<String, f64>,
+    england_score: BTreeMap<String, f64>,
+}
+
+/// Read one domain's columns, checking each selected row's rank and decile. `selected` says,
+/// row by row, whether the selection has the row's LSOA.
+fn read_domain(
+    csv: &Csv,
+    code_col: usize,
+    selected: &[bool],
+    dom: &Domain,
+    national_n: f64,
+) -> Result<DomainValues> {
+    let (rank_col, decile_col) = (csv.col(&dom.rank)?, csv.col(&dom.decile)?);
+    let score_col = dom.score.as_deref().map(|s| csv.col(s)).transpose()?;
+    let n = selected.iter().filter(|s| **s).count();
+    let (mut rank, mut decile, mut score) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let mut england_score = Vec::with_capacity(selected.len());
+    for (row, &in_sel) in csv.rows().zip(selected) {
+        let code = row.str(code_col);
+        if let Some(sc) = score_col {
+            let v = row.req_num(sc)?;
+            england_score.push((code.to_owned(), v));
+            if in_sel {
+                score.push((code.to_owned(), v));
+            }
+        }
+        if in_sel {
+            let r = row.req_num(rank_col)?;
+            if !(1.0..=national_n).contains(&r) {
+                return Err(row.bad(rank_col, format!("rank {r} is outside 1..{national_n}")));
+            }
+            let dv = row.req_num(decile_col)?;
+            if !(1.0..=10.0).contains(&dv) {
+                return Err(row.bad(decile_col, format!("decile {dv} is outside 1..10")));
+            }
+            rank.push((code.to_owned(), r));
+            decile.push((code.to_owned(), dv));
+        }
+    }
+    // Collected, not inserted one by one: a map built from entries in code order (as the
+    // published files are) is built in one pass; a code listed twice keeps its last row.
+    Ok(DomainValues {
+        rank: rank.into_iter().collect(),
+        decile: decile.into_iter().collect(),
+        score: score.into_iter().collect(),
+        england_score: england_score.into_iter().collect(),
+    })
 }
 
 /// One catalogue entry of a domain: its rank, decile or score.

@@ -26,6 +26,12 @@ pub use imd_change::imd_change;
 pub use life::life_expectancy;
 pub use population::{Populations, population};
 
+/// A map looked up by code, never iterated (so its order cannot reach the output).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
+/// A set of codes, only asked whether it holds one.
+pub type CodeSet<'a> = std::collections::HashSet<&'a str, foldhash::fast::FixedState>;
+
 /// Collects indicator values, definitions and reference values.
 #[derive(Default)]
 pub struct Builder {
@@ -104,12 +110,17 @@ impl Builder {
 
     /// Set the values of an indicator at a geography.
     pub fn set_all(&mut self, g: Geography, id: &str, values: BTreeMap<String, f64>) {
-        self.values
+        let column = self
+            .values
             .entry(g)
             .or_default()
             .entry(id.to_owned())
-            .or_default()
-            .extend(values);
+            .or_default();
+        if column.is_empty() {
+            *column = values;
+        } else {
+            column.extend(values);
+        }
     }
 
     /// The values of an indicator at a geography, as set so far.
@@ -273,18 +284,7 @@ impl Builder {
         let mut tables = BTreeMap::new();
         for (g, area_codes) in codes {
             let cols = columns_at(&defs, *g);
-            let empty = BTreeMap::new();
-            let by_col = self.values.get(g).unwrap_or(&empty);
-            let mut table = IndicatorTable::new(*g, cols.clone());
-            let mut row = Vec::with_capacity(cols.len());
-            for code in area_codes {
-                row.clear();
-                row.extend(
-                    cols.iter()
-                        .map(|c| by_col.get(c).and_then(|v| v.get(code)).copied()),
-                );
-                table.push_row(code, &row);
-            }
+            let table = table_of(*g, cols, area_codes, self.values.get(g));
             tables.insert(*g, table);
         }
         (
@@ -293,6 +293,43 @@ impl Builder {
             References { rows: self.refs },
         )
     }
+}
+
+/// The table of one geography: a row for every area in `area_codes`, in that order, with the
+/// values set for each column (empty where none was set).
+fn table_of(
+    g: Geography,
+    cols: Vec<String>,
+    area_codes: &[String],
+    by_col: Option<&BTreeMap<String, BTreeMap<String, f64>>>,
+) -> IndicatorTable {
+    let mut position: HashMap<&str, usize> = HashMap::default();
+    for (i, c) in area_codes.iter().enumerate() {
+        position.entry(c.as_str()).or_insert(i);
+    }
+    let cells: Vec<Vec<Option<f64>>> = cols
+        .iter()
+        .map(|c| {
+            let mut cells = vec![None; area_codes.len()];
+            for (code, v) in by_col.and_then(|b| b.get(c)).into_iter().flatten() {
+                if let Some(&i) = position.get(code.as_str()) {
+                    cells[i] = Some(*v);
+                }
+            }
+            cells
+        })
+        .collect();
+    let mut table = IndicatorTable::new(g, cols);
+    let mut row = Vec::with_capacity(cells.len());
+    for (i, code) in area_codes.iter().enumerate() {
+        if position.get(code.as_str()) != Some(&i) {
+            continue; // listed twice: the table holds a code once
+        }
+        row.clear();
+        row.extend(cells.iter().map(|c| c[i]));
+        table.push_row(code, &row);
+    }
+    table
 }
 
 /// The columns of the table of `g`: each indicator held there, then the companion columns
@@ -346,34 +383,69 @@ pub fn aggregate_mean(
     weights: &BTreeMap<String, f64>,
     parent_of: &BTreeMap<String, String>,
 ) -> BTreeMap<String, f64> {
-    let mut acc: BTreeMap<String, (f64, f64)> = BTreeMap::new();
-    for (child, parent) in parent_of {
-        if let (Some(v), Some(w)) = (values.get(child), weights.get(child)) {
-            let e = acc.entry(parent.clone()).or_default();
+    let mut acc: HashMap<&str, (f64, f64)> = HashMap::default();
+    let with_values = with_matching(parent_of, values).filter_map(|(c, p, v)| Some((c, (p, v?))));
+    for (_, (parent, v), w) in with_matching(with_values, weights) {
+        if let Some(w) = w {
+            let e = acc.entry(parent.as_str()).or_default();
             e.0 += v * w;
             e.1 += w;
         }
     }
     acc.into_iter()
         .filter(|(_, (_, w))| *w > 0.0)
-        .map(|(p, (s, w))| (p, s / w))
+        .map(|(p, (s, w))| (p.to_owned(), s / w))
         .collect()
 }
 
-/// Sum child weights (people) to parents, counting only children that pass `keep`.
+/// Sum child weights (people) to parents, counting only children that pass `keep`; every
+/// parent of a child is listed, with 0 if none of its children counts.
 pub fn aggregate_count(
     weights: &BTreeMap<String, f64>,
     parent_of: &BTreeMap<String, String>,
     keep: impl Fn(&str) -> bool,
 ) -> BTreeMap<String, f64> {
-    let mut acc: BTreeMap<String, f64> = BTreeMap::new();
-    for (child, parent) in parent_of {
-        let e = acc.entry(parent.clone()).or_default();
+    let mut acc: HashMap<&str, f64> = HashMap::default();
+    for (child, parent, w) in with_matching(parent_of, weights) {
+        let e = acc.entry(parent.as_str()).or_default();
         if keep(child) {
-            *e += weights.get(child).copied().unwrap_or_default();
+            *e += w.copied().unwrap_or_default();
         }
     }
-    acc
+    into_sorted(acc)
+}
+
+/// Sum child values to their parents; a parent none of whose children has a value is left out.
+pub fn sum_to(
+    values: &BTreeMap<String, f64>,
+    parent_of: &BTreeMap<String, String>,
+) -> BTreeMap<String, f64> {
+    let mut acc: HashMap<&str, f64> = HashMap::default();
+    for (_, parent, v) in with_matching(parent_of, values) {
+        if let Some(v) = v {
+            *acc.entry(parent.as_str()).or_default() += v;
+        }
+    }
+    into_sorted(acc)
+}
+
+fn into_sorted(acc: HashMap<&str, f64>) -> BTreeMap<String, f64> {
+    acc.into_iter().map(|(p, v)| (p.to_owned(), v)).collect()
+}
+
+/// Each entry of `left` with the value of `right` under the same code, if any. `left` must come
+/// in code order, as a `BTreeMap`'s entries do: the two are merged, with no lookups. (The sums
+/// above add each parent's children in code order, as a loop over `parent_of` would.)
+pub(crate) fn with_matching<'a, L, R>(
+    left: impl IntoIterator<Item = (&'a String, L)>,
+    right: &'a BTreeMap<String, R>,
+) -> impl Iterator<Item = (&'a String, L, Option<&'a R>)> {
+    let mut right = right.iter().peekable();
+    left.into_iter().map(move |(code, l)| {
+        while right.next_if(|(r, _)| *r < code).is_some() {}
+        let matched = right.peek().filter(|(r, _)| *r == code).map(|(_, v)| *v);
+        (code, l, matched)
+    })
 }
 
 /// Every child's parent at one geography, as a map.
