@@ -38,7 +38,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use equimap_atlas::{Atlas, Geography, LayerRecord, Manifest, SourceRecord};
+use equimap_atlas::{AreaSet, Atlas, Geography, LayerRecord, Manifest, SourceRecord};
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 
@@ -141,23 +141,16 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     let mut log = read::SourceLog::new(&opts.sources);
     let early = early::EarlyReads::start(&log, &sel);
 
-    pb.set_message("Reading the ONS lookups");
-    let (m, committees, prepared) = membership_step(&mut log, &sel, opts.check_known_counts)?;
-    pb.inc(1);
-
-    let mut notes: Vec<String> = ward_fallback_note(&m).into_iter().collect();
-    let (built, assignment) = boundaries::build_all(
-        &mut log,
-        &m,
-        &sel,
-        &pb,
-        &mut notes,
-        committees.as_ref(),
-        prepared,
-    )?;
-    pb.inc(1);
-    let built = std::sync::Arc::new(built);
-    let tile_geometry = tile_geometry_in_background(&built);
+    let (geometry_jobs, tile_geometry) = tile_geometry_in_background();
+    let Made {
+        m,
+        committees,
+        built,
+        assignment,
+        mut notes,
+    } = lookups_and_boundaries(&mut log, &sel, opts, &pb, &geometry_jobs)?;
+    let _ = geometry_jobs.send(GeometryJob::Rest(std::sync::Arc::clone(&built)));
+    drop(geometry_jobs);
 
     // Build beside the target, then check that it loads, then swap.
     let tmp = staging_dir(&opts.out)?;
@@ -242,12 +235,51 @@ pub fn run(opts: &IngestOptions) -> Result<Summary> {
     ))
 }
 
+/// The membership, the community committees and every geography's boundaries, with the notes
+/// they make. The LSOA 2021 boundaries go to the tile geometry thread as soon as they are made.
+fn lookups_and_boundaries(
+    log: &mut read::SourceLog,
+    sel: &Selection,
+    opts: &IngestOptions,
+    pb: &ProgressBar,
+    geometry_jobs: &std::sync::mpsc::Sender<GeometryJob>,
+) -> Result<Made> {
+    pb.set_message("Reading the ONS lookups");
+    let (m, committees, prepared) =
+        membership_step(log, sel, opts.check_known_counts, &|areas: &AreaSet| {
+            // The LSOAs' geometry need not wait for the other geographies: it is the largest.
+            let _ = geometry_jobs.send(GeometryJob::Areas(Geography::Lsoa21, areas.areas.clone()));
+        })?;
+    pb.inc(1);
+    let mut notes: Vec<String> = ward_fallback_note(&m).into_iter().collect();
+    let (built, assignment) =
+        boundaries::build_all(log, &m, sel, pb, &mut notes, committees.as_ref(), prepared)?;
+    pb.inc(1);
+    Ok(Made {
+        m,
+        committees,
+        built: std::sync::Arc::new(built),
+        assignment,
+        notes,
+    })
+}
+
+/// What [`lookups_and_boundaries`] makes.
+struct Made {
+    m: membership::Membership,
+    committees: Option<committees::Committees>,
+    built: std::sync::Arc<BTreeMap<Geography, boundaries::BuiltGeography>>,
+    assignment: Option<wards::Assignment>,
+    notes: Vec<String>,
+}
+
 /// The membership (with the May 2025 wards where the selection takes them, `wards`) and the
 /// community committees, attached after the wards are settled.
 fn membership_step(
     log: &mut read::SourceLog,
     sel: &Selection,
     check_known_counts: bool,
+    lsoa21_built: &(dyn Fn(&AreaSet) + Sync),
 ) -> Result<(
     membership::Membership,
     Option<committees::Committees>,
@@ -257,7 +289,7 @@ fn membership_step(
     if check_known_counts {
         m.check_known_counts(sel)?;
     }
-    let prepared = wards::prepare(log, &mut m, sel)?;
+    let prepared = wards::prepare(log, &mut m, sel, lsoa21_built)?;
     let committees = committees::Committees::read(log, &m)?;
     if let Some(c) = &committees {
         c.attach(&mut m);
@@ -365,27 +397,54 @@ fn deprivation_and_health(
     Ok(())
 }
 
-/// The result of a scoped thread; a panic there carries on here.
+/// What the tile geometry thread is given: one geography's areas as soon as they are made, or
+/// the built geographies, of which it makes those it has not made yet.
+enum GeometryJob {
+    Areas(Geography, Vec<equimap_atlas::Area>),
+    Rest(std::sync::Arc<BTreeMap<Geography, boundaries::BuiltGeography>>),
+}
+
+/// A geography's tile geometry, with the areas it was made from when they are not those built.
+type MadeGeometry = (
+    Geography,
+    equimap_tiles::atlas::TileGeometry,
+    Option<Vec<equimap_atlas::Area>>,
+);
+
 /// The tile layers' geometry (the shared-arc simplification at every zoom, most of the tile
-/// index files' making), built from the boundaries on a thread of its own while the indicators
-/// and the other files are made; the files are written from it once the atlas loads back and its
-/// boundaries are found equal to these (`write_tile_indexes_with`). The ingest used a little
-/// over one core until then.
-fn tile_geometry_in_background(
-    built: &std::sync::Arc<BTreeMap<Geography, boundaries::BuiltGeography>>,
-) -> std::thread::JoinHandle<Vec<(Geography, equimap_tiles::atlas::TileGeometry)>> {
-    let built = std::sync::Arc::clone(built);
-    std::thread::spawn(move || {
-        let mut order: Vec<&Geography> = built.keys().collect();
-        order.sort_by_key(|g| std::cmp::Reverse(built[*g].areas.len()));
-        order
-            .into_iter()
-            .map(|g| {
-                let geometry = equimap_tiles::atlas::TileGeometry::build(*g, &built[g].areas.areas);
-                (*g, geometry)
-            })
-            .collect()
-    })
+/// index files' making), built on a thread of its own from the boundaries in memory, each
+/// geography as soon as it is sent, while the indicators and the other files are made; the
+/// files are written from it once the atlas loads back and its boundaries are found equal to
+/// these (`write_tile_indexes_with`). The thread stops when the sender is dropped, so a failed
+/// ingest does not leave it working.
+fn tile_geometry_in_background() -> (
+    std::sync::mpsc::Sender<GeometryJob>,
+    std::thread::JoinHandle<Vec<MadeGeometry>>,
+) {
+    use equimap_tiles::atlas::TileGeometry;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = std::thread::spawn(move || {
+        let mut made: Vec<MadeGeometry> = Vec::new();
+        for job in rx {
+            match job {
+                GeometryJob::Areas(g, areas) => {
+                    made.push((g, TileGeometry::build(g, &areas), Some(areas)));
+                }
+                GeometryJob::Rest(built) => {
+                    let mut order: Vec<&Geography> = built
+                        .keys()
+                        .filter(|g| !made.iter().any(|(d, ..)| d == *g))
+                        .collect();
+                    order.sort_by_key(|g| std::cmp::Reverse(built[*g].areas.len()));
+                    for g in order {
+                        made.push((*g, TileGeometry::build(*g, &built[g].areas.areas), None));
+                    }
+                }
+            }
+        }
+        made
+    });
+    (tx, handle)
 }
 
 /// Loads the atlas as a server will, then writes its tile index files from what loaded, with
@@ -393,21 +452,30 @@ fn tile_geometry_in_background(
 fn load_and_write_tile_indexes(
     dir: &Path,
     built: &BTreeMap<Geography, boundaries::BuiltGeography>,
-    tile_geometry: std::thread::JoinHandle<Vec<(Geography, equimap_tiles::atlas::TileGeometry)>>,
+    tile_geometry: std::thread::JoinHandle<Vec<MadeGeometry>>,
 ) -> Result<()> {
     let atlas = Atlas::load(dir)?;
-    let geometry = tile_geometry
+    let made = tile_geometry
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let (geometry, sent): (Vec<_>, Vec<_>) = made.into_iter().map(|(g, t, a)| ((g, t), a)).unzip();
     let prebuilt = geometry
         .into_iter()
-        .filter_map(|(g, t)| Some((built.get(&g)?.areas.areas.as_slice(), t)))
+        .zip(&sent)
+        .filter_map(|((g, t), sent)| {
+            let areas = match sent {
+                Some(a) => a.as_slice(),
+                None => built.get(&g)?.areas.areas.as_slice(),
+            };
+            Some((areas, t))
+        })
         .collect();
     equimap_tiles::atlas::write_tile_indexes_with(&atlas, prebuilt)?;
     Ok(())
 }
 
-fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+/// The result of a scoped thread; a panic there carries on here.
+pub(crate) fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
     h.join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }

@@ -272,7 +272,11 @@ mod tests {
                 parts.push(poly(&pts(&part), &[]));
             }
             let mp = MultiPolygon(parts);
-            prop_assert_eq!(is_valid(&mp), mp.is_valid());
+            // geo's relate panics on some of these degenerate shapes; then ours, which asks it
+            // the same question at the same point, must panic too.
+            let ours = std::panic::catch_unwind(|| is_valid(&mp)).ok();
+            let geos = std::panic::catch_unwind(|| mp.is_valid()).ok();
+            prop_assert_eq!(ours, geos);
         }
     }
 }

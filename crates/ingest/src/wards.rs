@@ -454,12 +454,23 @@ pub fn prepare(
     log: &mut SourceLog,
     m: &mut Membership,
     sel: &Selection,
+    lsoa21_built: &(dyn Fn(&equimap_atlas::AreaSet) + Sync),
 ) -> Result<Option<Prepared>> {
     if !applies(log, sel) {
         return Ok(None);
     }
-    let wards = Wards2025::read(log)?;
-    let lsoa21 = crate::boundaries::build(log, Geography::Lsoa21, m)?;
+    // The wards and the LSOAs are read and cleaned at once, one on a thread of its own.
+    let mut wards_log = log.fork();
+    let (wards, lsoa21) = std::thread::scope(|s| {
+        let wards = s.spawn(|| Wards2025::read(&mut wards_log));
+        let lsoa21 = crate::boundaries::build(log, Geography::Lsoa21, m);
+        if let Ok(l) = &lsoa21 {
+            lsoa21_built(&l.areas);
+        }
+        (crate::joined(wards), lsoa21)
+    });
+    log.merge(wards_log);
+    let (wards, lsoa21) = (wards?, lsoa21?);
     let assignment = assign(m, &lsoa21.areas, &wards)?;
     Ok(Some(Prepared {
         lsoa21,
