@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use equimap_atlas::{Geography, Kind, Polarity};
 
-use super::{Builder, Meta, RefVal, aggregate_count, level, parent_map};
+use super::{Builder, Meta, RefVal, set_summed_from_lsoa21, summed_levels};
 use crate::error::Result;
 use crate::membership::Membership;
 use crate::read::SourceLog;
@@ -80,19 +80,9 @@ pub fn age_bands(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Result
                 local: false,
                 caveat: None,
             },
-            vec![
-                level(Geography::Lsoa21, CENSUS, "ONS Census 2021 usual residents by age", false),
-                level(Geography::Msoa21, CENSUS, sum, false),
-                level(Geography::Ward, CENSUS, &format!("{sum}, each LSOA assigned to one ward best-fit; LSOAs do not nest in wards exactly"), true),
-                level(Geography::District, CENSUS, sum, false),
-            ],
+            summed_levels(CENSUS, "ONS Census 2021 usual residents by age", sum, false),
         );
-        b.set_all(Geography::Lsoa21, id, local[k].clone());
-        for g in [Geography::Msoa21, Geography::Ward, Geography::District] {
-            let sums = aggregate_count(&local[k], &parent_map(m, Geography::Lsoa21, g), |_| true);
-            b.set_all(g, id, sums);
-        }
-        let total: f64 = local[k].values().sum();
+        let total = set_summed_from_lsoa21(b, m, id, local[k].clone());
         b.reference(
             id,
             &RefVal(Some(total), sum, CENSUS),

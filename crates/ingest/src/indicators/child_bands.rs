@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use equimap_atlas::{Geography, Kind, Polarity};
 
-use super::{Builder, Meta, RefVal, aggregate_count, level, parent_map, with_matching};
+use super::{Builder, Meta, RefVal, set_summed_from_lsoa21, summed_levels, with_matching};
 use crate::error::{IngestError, Result};
 use crate::membership::Membership;
 use crate::read::SourceLog;
@@ -163,19 +163,9 @@ pub fn child_bands(
                 local: false,
                 caveat: Some("An estimate from two sources and two dates: the count is Census 2021 (March 2021), the split between under-5s and 5-15 year-olds is ONS's mid-2020 estimate for 2011 LSOAs, nine months earlier and on older boundaries. Between ONS's mid-2019 and mid-2020 estimates the share aged 0-4 of a Leeds LSOA's children changed by a median of 1.6 percentage points (docs/residents.md)."),
             },
-            vec![
-                level(Geography::Lsoa21, PERIOD, lsoa_method, true),
-                level(Geography::Msoa21, PERIOD, sum, true),
-                level(Geography::Ward, PERIOD, &format!("{sum}, each LSOA assigned to one ward best-fit; LSOAs do not nest in wards exactly"), true),
-                level(Geography::District, PERIOD, sum, true),
-            ],
+            summed_levels(PERIOD, lsoa_method, sum, true),
         );
-        b.set_all(Geography::Lsoa21, id, local[k].clone());
-        for g in [Geography::Msoa21, Geography::Ward, Geography::District] {
-            let sums = aggregate_count(&local[k], &parent_map(m, Geography::Lsoa21, g), |_| true);
-            b.set_all(g, id, sums);
-        }
-        let total: f64 = local[k].values().sum();
+        let total = set_summed_from_lsoa21(b, m, id, local[k].clone());
         b.reference(
             id,
             &RefVal(Some(total), sum, PERIOD),

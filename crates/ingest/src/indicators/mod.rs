@@ -350,6 +350,41 @@ fn columns_at(defs: &[IndicatorDef], g: Geography) -> Vec<String> {
     cols
 }
 
+/// Set a count held at LSOA 2021, and its sums over MSOA 2021, ward and district; returns the
+/// selection's total.
+pub fn set_summed_from_lsoa21(
+    b: &mut Builder,
+    m: &crate::membership::Membership,
+    id: &str,
+    lsoa21: BTreeMap<String, f64>,
+) -> f64 {
+    for g in [Geography::Msoa21, Geography::Ward, Geography::District] {
+        let sums = aggregate_count(&lsoa21, &parent_map(m, Geography::Lsoa21, g), |_| true);
+        b.set_all(g, id, sums);
+    }
+    let total = lsoa21.values().sum();
+    b.set_all(Geography::Lsoa21, id, lsoa21);
+    total
+}
+
+/// The levels of a count made at LSOA 2021 and summed (`sum` says how) to MSOA 2021, ward and
+/// district; the ward level is always an estimate (LSOAs are assigned best-fit).
+pub fn summed_levels(period: &str, lsoa_method: &str, sum: &str, estimate: bool) -> Vec<Level> {
+    vec![
+        level(Geography::Lsoa21, period, lsoa_method, estimate),
+        level(Geography::Msoa21, period, sum, estimate),
+        level(
+            Geography::Ward,
+            period,
+            &format!(
+                "{sum}, each LSOA assigned to one ward best-fit; LSOAs do not nest in wards exactly"
+            ),
+            true,
+        ),
+        level(Geography::District, period, sum, estimate),
+    ]
+}
+
 /// A reference value: the value, how it was made (or why there is none), and its period.
 pub struct RefVal<'a>(pub Option<f64>, pub &'a str, pub &'a str);
 

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use equimap_atlas::{Geography, Kind, Polarity};
 
-use super::{Builder, Meta, RefVal, aggregate_count, level, parent_map};
+use super::{Builder, Meta, RefVal, level, set_summed_from_lsoa21};
 use crate::error::{IngestError, Result};
 use crate::membership::Membership;
 use crate::read::SourceLog;
@@ -48,14 +48,9 @@ pub fn population(log: &mut SourceLog, m: &Membership, b: &mut Builder) -> Resul
         )));
     }
     define(b, &lsoa21_period, &lsoa21_source);
-    b.set_all(Geography::Lsoa21, "population", lsoa21.clone());
+    let local_total = set_summed_from_lsoa21(b, m, "population", lsoa21.clone());
     b.set_all(Geography::Lsoa11, "population", lsoa11.clone());
     b.set_all(Geography::Msoa11, "population", msoa11);
-    for g in [Geography::Msoa21, Geography::Ward, Geography::District] {
-        let sums = aggregate_count(&lsoa21, &parent_map(m, Geography::Lsoa21, g), |_| true);
-        b.set_all(g, "population", sums);
-    }
-    let local_total: f64 = lsoa21.values().sum();
     let england_total: f64 = england_lsoa21_census.values().sum();
     b.reference(
         "population",
