@@ -136,6 +136,29 @@ describe('equimap web map', { timeout: 1200000 }, () => {
     assertClean(w, 'initial load');
   });
 
+  it('names the place of the atlas: Leeds here, England for an England atlas', async () => {
+    const leeds = await open('/');
+    assert.equal(await leeds.page.title(), 'equimap · health inequality in Leeds');
+    assert.equal(await leeds.page.locator('.brand-sub').innerText(), 'health inequality in Leeds');
+    assert.match(await leeds.page.locator('#overlays').innerText(), /Leeds district outline/);
+    // The same page given an England atlas's catalogue (`ingest --lad all` names it England).
+    const w = await watchedPage(browser.context, stack.base);
+    pages.push(w);
+    await w.page.route('**/api/indicators', async (route) => {
+      const res = await route.fetch();
+      const json = await res.json();
+      await route.fulfill({ response: res, json: { ...json, district_name: 'England' } });
+    });
+    await w.page.goto(`${stack.base}/`);
+    await waitForMap(w.page);
+    assert.equal(await w.page.title(), 'equimap · health inequality in England');
+    assert.equal(await w.page.locator('.brand-sub').innerText(), 'health inequality in England');
+    const overlays = await w.page.locator('#overlays').innerText();
+    assert.match(overlays, /District outlines/);
+    assert.doesNotMatch(overlays, /Leeds/);
+    assertClean(w, 'England names');
+  });
+
   it('colours a known LSOA with its decile colour', async () => {
     const w = await open('/');
     metrics.pixel_check = await checkKnownLsoaColour(w.page, '02-known-lsoa-colour');

@@ -70,6 +70,7 @@ class App {
     cachedJSON(`api/rank?${qs({ indicator: 'population', geography: gGeo })}`).catch(() => {});
     const [catJson, tiles] = await Promise.all([getJSON('api/indicators'), loadTileSources(this.config, glReady)]);
     this.cat = new Catalogue(catJson);
+    this.nameThePlace(this.cat.districtName);
     this.tiles = tiles;
     this.timings.catalogue = performance.now();
 
@@ -95,6 +96,17 @@ class App {
     this.buildMap();
   }
 }
+
+/** The page names the atlas's place (Leeds, another district, or England) where the HTML,
+ * written for Leeds, names it before the catalogue has loaded. */
+App.prototype.nameThePlace = function nameThePlace(place) {
+  if (!place || place === 'the district') return;
+  const tagline = `health inequality in ${place}`;
+  document.title = `equimap · ${tagline}`;
+  for (const el of document.querySelectorAll('.brand-sub, .print-place')) el.textContent = tagline;
+  const outline = document.querySelector('#overlays input[value="district"]')?.parentElement;
+  if (outline?.lastChild) outline.lastChild.textContent = place === 'England' ? ' District outlines' : ` ${place} district outline`;
+};
 
 Object.assign(App.prototype, controlsMethods, mapviewMethods, choroplethMethods, panelsMethods, printingMethods);
 
