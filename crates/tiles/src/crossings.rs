@@ -137,7 +137,7 @@ impl Crossings {
             }
             for (cell, s) in fresh.entries() {
                 for &t in grid.bucket_of(*cell) {
-                    if !changed(t.0) && conflict(seg(*s), seg(t)) {
+                    if !changed(t.0) && conflict_near(seg(*s), seg(t)) {
                         flag(s.0, t.0);
                     }
                 }
@@ -194,9 +194,36 @@ fn segment(arcs: &[Vec<[f64; 2]>], (a, i): (u32, u32)) -> [[f64; 2]; 2] {
     [arc[i as usize], arc[i as usize + 1]]
 }
 
+/// The grid column (or row) of coordinate `v` for cells `1 / inv` wide. Any non-decreasing
+/// function of `v` finds every pair of overlapping boxes in a shared cell; truncating a product
+/// costs a fraction of flooring a quotient (a call into libm without SSE4.1). Cells next to 0
+/// are twice as wide, which changes nothing but the grid's balance there.
+#[inline]
+fn cell_key(v: f64, inv: f64) -> i64 {
+    (v * inv) as i64
+}
+
+/// Whether the boxes of two segments overlap (touching counts): segments that touch anywhere
+/// do, so a conflict is only tested where this holds, whichever grid cells or buckets the
+/// segments share.
+#[inline]
+fn boxes_overlap(p: [[f64; 2]; 2], q: [[f64; 2]; 2]) -> bool {
+    p[0][0].max(p[1][0]) >= q[0][0].min(q[1][0])
+        && q[0][0].max(q[1][0]) >= p[0][0].min(p[1][0])
+        && p[0][1].max(p[1][1]) >= q[0][1].min(q[1][1])
+        && q[0][1].max(q[1][1]) >= p[0][1].min(p[1][1])
+}
+
+/// Whether two segments whose boxes may or may not overlap are in conflict.
+#[inline]
+fn conflict_near(p: [[f64; 2]; 2], q: [[f64; 2]; 2]) -> bool {
+    boxes_overlap(p, q) && conflict(p, q)
+}
+
 /// Calls `f(cell, i)` for every grid cell that segment `i` of `arc`'s box covers.
 fn for_segment_cells(arc: &[[f64; 2]], cell: f64, mut f: impl FnMut((i64, i64), u32)) {
-    let key = |v: f64| (v / cell).floor() as i64;
+    let inv = cell.recip();
+    let key = |v: f64| cell_key(v, inv);
     for (i, w) in arc.windows(2).enumerate() {
         let (x0, x1) = (key(w[0][0].min(w[1][0])), key(w[0][0].max(w[1][0])));
         let (y0, y1) = (key(w[0][1].min(w[1][1])), key(w[0][1].max(w[1][1])));
@@ -229,12 +256,31 @@ fn for_conflicts_among(
     segments: &[(u32, u32)],
     found: &mut impl FnMut(u32, u32),
 ) {
+    if segments.len() < 2 {
+        return;
+    }
+    // Each segment read once (the reads were most of the time here).
+    let mut near = [[[0.0; 2]; 2]; 16];
+    let gathered = segments.len() <= near.len();
+    if gathered {
+        for (slot, &s) in near.iter_mut().zip(segments) {
+            *slot = segment(arcs, s);
+        }
+    }
+    let seg = |k: usize| {
+        if gathered {
+            near[k]
+        } else {
+            segment(arcs, segments[k])
+        }
+    };
     for (k, &s) in segments.iter().enumerate() {
-        for &t in &segments[k + 1..] {
+        let p = seg(k);
+        for (j, &t) in segments.iter().enumerate().skip(k + 1) {
             if s == t || (s.0 == t.0 && s.1.abs_diff(t.1) == 1) {
                 continue;
             }
-            if conflict(segment(arcs, s), segment(arcs, t)) {
+            if conflict_near(p, seg(j)) {
                 found(s.0, t.0);
             }
         }
