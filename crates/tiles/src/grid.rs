@@ -1,6 +1,6 @@
-//! A uniform grid of items held as one sorted vector: looking up a cell is a binary search, and
-//! building it allocates once (a hash map of vectors allocated and freed one vector per cell,
-//! which was a fifth of building England's LSOA layer).
+//! Uniform grids of items: one sorted vector walked cell by cell (building it allocates once: a
+//! hash map of vectors allocated and freed one vector per cell, which was a fifth of building
+//! England's LSOA layer), or hashed buckets built by counting for lookups.
 
 /// A grid cell: column and row.
 pub(crate) type Cell = (i64, i64);
@@ -8,48 +8,13 @@ pub(crate) type Cell = (i64, i64);
 /// Items by grid cell, sorted by cell then item.
 pub(crate) struct CellGrid<T> {
     entries: Vec<(Cell, T)>,
-    /// Where each non-empty cell's items are, for a grid looked up cell by cell many times
-    /// (two binary searches over a few million entries per lookup were most of welding
-    /// England's LSOA levels); `None` where lookups are few.
-    lookup: Option<std::collections::HashMap<Cell, [u32; 2], foldhash::fast::FixedState>>,
 }
 
 impl<T: Copy + Ord> CellGrid<T> {
     /// The grid of these `(cell, item)` pairs.
     pub(crate) fn new(mut entries: Vec<(Cell, T)>) -> Self {
         entries.sort_unstable();
-        Self {
-            entries,
-            lookup: None,
-        }
-    }
-
-    /// The grid of these `(cell, item)` pairs, already sorted, with a map from each cell to
-    /// its items for many lookups.
-    pub(crate) fn sorted_with_lookup(entries: Vec<(Cell, T)>) -> Self {
-        debug_assert!(entries.is_sorted());
-        let mut lookup = std::collections::HashMap::default();
-        let mut start = 0;
-        for run in entries.chunk_by(|a, b| a.0 == b.0) {
-            let end = start + run.len();
-            lookup.insert(run[0].0, [start as u32, end as u32]);
-            start = end;
-        }
-        Self {
-            entries,
-            lookup: Some(lookup),
-        }
-    }
-
-    /// The items in one cell, in order.
-    pub(crate) fn cell(&self, c: Cell) -> impl Iterator<Item = T> + '_ {
-        let [lo, hi] = if let Some(map) = &self.lookup {
-            map.get(&c).map_or([0, 0], |r| r.map(|i| i as usize))
-        } else {
-            let lo = self.entries.partition_point(|e| e.0 < c);
-            [lo, lo + self.entries[lo..].partition_point(|e| e.0 == c)]
-        };
-        self.entries[lo..hi].iter().map(|e| e.1)
+        Self { entries }
     }
 
     /// Every item with its cell, in order.
@@ -74,12 +39,24 @@ pub(crate) struct BucketGrid<T> {
     mask: u64,
 }
 
-/// The bucket of cell `c` among `mask + 1` (a power of two).
+/// The bits of `v`'s low half spread to the even bits.
+#[inline]
+fn spread(v: u64) -> u64 {
+    let mut x = v & 0xFFFF_FFFF;
+    x = (x | (x << 16)) & 0x0000_FFFF_0000_FFFF;
+    x = (x | (x << 8)) & 0x00FF_00FF_00FF_00FF;
+    x = (x | (x << 4)) & 0x0F0F_0F0F_0F0F_0F0F;
+    x = (x | (x << 2)) & 0x3333_3333_3333_3333;
+    (x | (x << 1)) & 0x5555_5555_5555_5555
+}
+
+/// The bucket of cell `c` among `mask + 1` (a power of two): the grid wraps around a square of
+/// buckets in Z order, so that nearby cells have nearby buckets (a ring's edges and an arc's
+/// segments then read and write memory close to the last, where a hash sent each cell anywhere).
+/// Cells a whole square apart share a bucket.
 #[inline]
 fn bucket(c: Cell, mask: u64) -> usize {
-    let h = (c.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        ^ (c.1 as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
-    ((h ^ (h >> 29)) & mask) as usize
+    ((spread(c.0 as u64) | (spread(c.1 as u64) << 1)) & mask) as usize
 }
 
 impl<T: Copy + Default> BucketGrid<T> {
@@ -116,12 +93,42 @@ impl<T: Copy + Default> BucketGrid<T> {
         &self.items[self.starts[b] as usize..self.starts[b + 1] as usize]
     }
 
+    /// How many items there are.
+    pub(crate) fn len(&self) -> usize {
+        self.items.len()
+    }
+
     /// Every non-empty bucket's items.
     pub(crate) fn buckets(&self) -> impl Iterator<Item = &[T]> + '_ {
         self.starts
             .windows(2)
             .filter(|w| w[1] > w[0])
             .map(|w| &self.items[w[0] as usize..w[1] as usize])
+    }
+}
+
+impl<T: Copy + Default + Ord> BucketGrid<T> {
+    /// Sorts each bucket and keeps one of each item in it, so that an item added more than
+    /// once (under one cell) is found once.
+    pub(crate) fn dedup(&mut self) {
+        let mut kept = 0;
+        for b in 0..self.starts.len() - 1 {
+            let (start, end) = (self.starts[b] as usize, self.starts[b + 1] as usize);
+            self.items[start..end].sort_unstable();
+            self.starts[b] = kept as u32;
+            let first = kept;
+            for i in start..end {
+                let t = self.items[i];
+                if kept == first || self.items[kept - 1] != t {
+                    self.items[kept] = t;
+                    kept += 1;
+                }
+            }
+        }
+        if let Some(last) = self.starts.last_mut() {
+            *last = kept as u32;
+        }
+        self.items.truncate(kept);
     }
 }
 
@@ -152,16 +159,37 @@ mod tests {
     }
 
     #[test]
+    fn dedup_keeps_one_of_each_item_per_bucket() {
+        let entries = [
+            ((1, 2), 7u32),
+            ((0, 0), 3),
+            ((1, 2), 1),
+            ((0, 0), 3),
+            ((1, 2), 7),
+            ((-1, 5), 9),
+        ];
+        for expected in [1, 4, 64] {
+            let mut g = BucketGrid::build(expected, |f| {
+                for &(c, t) in &entries {
+                    f(c, t);
+                }
+            });
+            g.dedup();
+            assert_eq!(g.len(), 4);
+            for (c, t) in entries {
+                assert_eq!(g.bucket_of(c).iter().filter(|&&u| u == t).count(), 1);
+                assert!(g.bucket_of(c).is_sorted());
+            }
+            assert_eq!(g.buckets().map(<[_]>::len).sum::<usize>(), 4);
+        }
+    }
+
+    #[test]
     fn cells_hold_their_items_in_order() {
         let g = CellGrid::new(vec![((1, 2), 7u32), ((0, 0), 3), ((1, 2), 1), ((-1, 5), 9)]);
-        assert_eq!(g.cell((1, 2)).collect::<Vec<_>>(), [1, 7]);
-        assert_eq!(g.cell((0, 0)).collect::<Vec<_>>(), [3]);
-        assert_eq!(g.cell((4, 4)).count(), 0);
+        let items: Vec<((i64, i64), u32)> = g.entries().copied().collect();
+        assert_eq!(items, [((-1, 5), 9), ((0, 0), 3), ((1, 2), 1), ((1, 2), 7)]);
         let sizes: Vec<usize> = g.cells().map(<[_]>::len).collect();
         assert_eq!(sizes, [1, 1, 2]);
-        let looked_up = CellGrid::sorted_with_lookup(g.entries().copied().collect());
-        for c in [(1, 2), (0, 0), (4, 4), (-1, 5)] {
-            assert!(looked_up.cell(c).eq(g.cell(c)));
-        }
     }
 }

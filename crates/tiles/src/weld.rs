@@ -9,7 +9,7 @@
 //! there too restores identical vertex sequences; collinear vertices never
 //! change a ring's shape or validity.
 
-use crate::grid::CellGrid;
+use crate::grid::BucketGrid;
 
 use crate::levels::{Level, PartKind};
 
@@ -43,26 +43,32 @@ pub(crate) fn weld(level: &mut Level) {
             count += 1;
         }
     }
-    // Cells about one average edge long: few cells per edge, few vertices
-    // per cell.
+    // Cells a power of two about one average edge long (a vertex's cell is then a shift): few
+    // cells per edge, few vertices per cell.
     let cell = (total / count.max(1)).max(1);
-    let key = |v: i64| v.div_euclid(cell);
-    // Every distinct ring vertex, by cell (a vertex's cell follows from it, so equal vertices
-    // sort next to each other and one sort both groups and deduplicates them).
-    let mut entries: Vec<((i64, i64), [i64; 2])> = level
+    let shift = cell.ilog2();
+    let key = |v: i64| v >> shift;
+    let vertices: usize = level
         .parts
         .iter()
         .filter_map(ring_coords)
-        .flatten()
-        .map(|&v| ((key(v[0]), key(v[1])), v))
-        .collect();
-    entries.sort_unstable();
-    entries.dedup();
-    if entries.len() < 3 {
+        .map(<[_]>::len)
+        .sum();
+    // Every distinct ring vertex, by cell, in hashed buckets built by counting (sorting every
+    // vertex by cell, and looking cells up in a hash map, were most of the weld).
+    let mut grid = BucketGrid::build(vertices, |f| {
+        for pts in level.parts.iter().filter_map(ring_coords) {
+            for &v in pts {
+                f((key(v[0]), key(v[1])), v);
+            }
+        }
+    });
+    grid.dedup();
+    if grid.len() < 3 {
         return;
     }
-    let grid = CellGrid::sorted_with_lookup(entries);
-    let mut coords = Vec::with_capacity(level.coords.len());
+    // Room for some inserted vertices: growing copies the lot.
+    let mut coords = Vec::with_capacity(level.coords.len() + level.coords.len() / 16);
     let mut found: Vec<(i128, [i64; 2])> = Vec::new();
     for part in &mut level.parts {
         let pts = &level.coords[part.start as usize..(part.start + part.len) as usize];
@@ -79,7 +85,7 @@ pub(crate) fn weld(level: &mut Level) {
             found.clear();
             for x in key(a[0].min(b[0]))..=key(a[0].max(b[0])) {
                 for y in key(a[1].min(b[1]))..=key(a[1].max(b[1])) {
-                    for v in grid.cell((x, y)) {
+                    for &v in grid.bucket_of((x, y)) {
                         if strictly_on(a, b, v) {
                             let t = i128::from(v[0] - a[0]) * i128::from(b[0] - a[0])
                                 + i128::from(v[1] - a[1]) * i128::from(b[1] - a[1]);
@@ -88,7 +94,9 @@ pub(crate) fn weld(level: &mut Level) {
                     }
                 }
             }
+            // A bucket met twice (two of the edge's cells share it) gives its vertices twice.
             found.sort_unstable();
+            found.dedup();
             coords.extend(found.iter().map(|&(_, v)| v));
         }
         part.start = start as u32;
@@ -121,5 +129,78 @@ mod tests {
         assert_eq!(first, &[[0, 0], [4, 0], [4, 2], [4, 4], [0, 4]]);
         assert_eq!(level.parts[1].start, 5);
         assert_eq!(level.parts[1].len, 5);
+    }
+
+    /// The weld by testing every ring vertex against every ring edge: the reference.
+    fn weld_all_pairs(level: &Level) -> Vec<Vec<[i64; 2]>> {
+        let rings: Vec<&[[i64; 2]]> = level
+            .parts
+            .iter()
+            .filter(|p| p.kind != PartKind::Line)
+            .map(|p| &level.coords[p.start as usize..(p.start + p.len) as usize])
+            .collect();
+        let mut vertices: Vec<[i64; 2]> = rings.iter().flat_map(|r| r.iter().copied()).collect();
+        vertices.sort_unstable();
+        vertices.dedup();
+        level
+            .parts
+            .iter()
+            .map(|p| {
+                let pts = &level.coords[p.start as usize..(p.start + p.len) as usize];
+                if p.kind == PartKind::Line || vertices.len() < 3 {
+                    return pts.to_vec();
+                }
+                let mut out = Vec::new();
+                for i in 0..pts.len() {
+                    let (a, b) = (pts[i], pts[(i + 1) % pts.len()]);
+                    out.push(a);
+                    let mut on: Vec<[i64; 2]> = vertices
+                        .iter()
+                        .copied()
+                        .filter(|&v| strictly_on(a, b, v))
+                        .collect();
+                    on.sort_by_key(|v| (v[0] - a[0]).abs() + (v[1] - a[1]).abs());
+                    out.extend(on);
+                }
+                out
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Welding finds what testing every vertex against every edge finds, in order along
+        /// each edge, on grids where vertices often fall on other parts' edges (negative
+        /// coordinates included, lines left alone).
+        #[test]
+        fn weld_agrees_with_all_pairs(
+            parts in proptest::collection::vec(
+                (
+                    proptest::collection::vec((-6i64..10, -6i64..10), 2..7),
+                    0u8..4,
+                    0i64..3,
+                ),
+                1..8,
+            ),
+        ) {
+            let mut level = Level::default();
+            for (pts, kind, scale) in parts {
+                let kind = match kind {
+                    0 => PartKind::Line,
+                    1 => PartKind::Interior,
+                    _ => PartKind::Exterior,
+                };
+                let start = level.coords.len() as u32;
+                level.coords.extend(pts.iter().map(|&(x, y)| [x << scale, y << scale]));
+                level.parts.push(Part { start, len: pts.len() as u32, bbox: [0; 4], kind });
+            }
+            let expected = weld_all_pairs(&level);
+            weld(&mut level);
+            let got: Vec<Vec<[i64; 2]>> = level
+                .parts
+                .iter()
+                .map(|p| level.coords[p.start as usize..(p.start + p.len) as usize].to_vec())
+                .collect();
+            proptest::prop_assert_eq!(got, expected);
+        }
     }
 }
