@@ -468,6 +468,7 @@ fn build_level(
     }
     let simplified = s.arcs;
     let mut level = Level::default();
+    reserve_for(&mut level, shapes, &simplified);
     let mut quantizer = Quantizer::default();
     for range in &shapes.features {
         let first = level.parts.len() as u32;
@@ -483,6 +484,28 @@ fn build_level(
         weld(&mut level);
     }
     level
+}
+
+/// Reserves room in `level` for the parts of `shapes` assembled from `arcs`, with a little to
+/// spare for what repairs add: growing these vectors copied them again and again, and every copy
+/// touched fresh pages (a tenth of the kernel's page faults building England's layers).
+fn reserve_for(level: &mut Level, shapes: &Shapes, arcs: &[Vec<[f64; 2]>]) {
+    let vertices: usize = shapes
+        .roles
+        .iter()
+        .map(|role| {
+            let path = &shapes.topo.paths[role.path as usize];
+            1 + path
+                .iter()
+                .map(|r| arcs[r.arc as usize].len().saturating_sub(1))
+                .sum::<usize>()
+        })
+        .sum();
+    level.coords.reserve(vertices + vertices / 16);
+    level
+        .parts
+        .reserve(shapes.roles.len() + shapes.roles.len() / 16);
+    level.features.reserve(shapes.features.len());
 }
 
 /// Turns world-coordinate parts into grid parts, polygon by polygon: rings
