@@ -8,8 +8,8 @@
 //! with neighbours keep all their vertices.
 
 use i_overlay::core::fill_rule::FillRule;
-use i_overlay::core::overlay::{ContourDirection, IntOverlayOptions};
-use i_overlay::core::simplify::Simplify;
+use i_overlay::core::overlay::{ContourDirection, IntOverlayOptions, Overlay};
+use i_overlay::core::solver::Solver;
 use i_overlay::i_float::int::point::IntPoint;
 
 use crate::clip::{area2, bbox};
@@ -17,11 +17,32 @@ use crate::clip::{area2, bbox};
 /// Largest coordinate span handed to `i_overlay`, which works in `i32`.
 const MAX_SPAN: i64 = 1 << 30;
 
-/// Reusable buffers for [`repair_polygon`].
-#[derive(Default)]
+/// Reusable buffers for [`repair_polygon`], `i_overlay`'s among them (a fresh overlay for each
+/// polygon allocated and freed its buffers every time).
 pub(crate) struct Repair {
     contours: Vec<Vec<IntPoint>>,
+    overlay: Overlay,
 }
+
+impl Default for Repair {
+    fn default() -> Self {
+        Self {
+            contours: Vec::new(),
+            overlay: Overlay::new_custom(0, OPTIONS, Solver::default()),
+        }
+    }
+}
+
+/// How polygons are repaired: collinear vertices are kept so that borders shared with
+/// neighbours keep all their vertices; exteriors come out counter-clockwise in the maths sense
+/// (our positive area).
+const OPTIONS: IntOverlayOptions = IntOverlayOptions {
+    preserve_input_collinear: true,
+    output_direction: ContourDirection::CounterClockwise,
+    preserve_output_collinear: true,
+    min_output_area: 0,
+    ogc: true,
+};
 
 /// Resolves self-intersections of one polygon (first ring exterior,
 /// positive area; the rest holes, negative area). Calls `emit(ring,
@@ -47,25 +68,33 @@ pub(crate) fn repair_polygon(
     }
     // Shift next to the origin so that coordinates fit i32 at any zoom.
     let contours = &mut scratch.contours;
-    contours.clear();
-    for r in rings {
-        contours.push(
+    if contours.len() < rings.len() {
+        contours.resize_with(rings.len(), Vec::new);
+    }
+    for (c, r) in contours.iter_mut().zip(rings) {
+        c.clear();
+        c.extend(
             r.iter()
-                .map(|p| IntPoint::new((p[0] - lo[0]) as i32, (p[1] - lo[1]) as i32))
-                .collect(),
+                .map(|p| IntPoint::new((p[0] - lo[0]) as i32, (p[1] - lo[1]) as i32)),
         );
     }
-    let options = IntOverlayOptions {
-        preserve_input_collinear: true,
-        output_direction: ContourDirection::CounterClockwise,
-        preserve_output_collinear: true,
-        min_output_area: 0,
-        ogc: true,
-    };
     // Positive: only area the rings wind around counter-clockwise (in the
     // maths sense of the shoelace formula, which is our exterior
-    // orientation) is kept, so inverted loops vanish.
-    let shapes = contours.as_slice().simplify(FillRule::Positive, options);
+    // orientation) is kept, so inverted loops vanish. `None`: a single ring
+    // that is valid as it is (what `Simplify::simplify` copies).
+    let Some(shapes) = scratch
+        .overlay
+        .simplify_shape(&contours[..rings.len()], FillRule::Positive)
+    else {
+        // Guard the orientation convention rather than trust it.
+        if area2(&rings[0]) > 0 {
+            emit(&rings[0], true);
+        } else {
+            let reversed: Vec<[i64; 2]> = rings[0].iter().rev().copied().collect();
+            emit(&reversed, true);
+        }
+        return;
+    };
     let mut ring = Vec::new();
     for shape in &shapes {
         for (i, contour) in shape.iter().enumerate() {
