@@ -96,15 +96,10 @@ fn scratch_geographies() -> tempfile::TempDir {
     dir
 }
 
-#[test]
-fn a_build_writes_the_committed_index_files_byte_for_byte() {
-    let atlas = leeds();
-    let built = AtlasTiles::from_atlas(&atlas, 14).expect("built");
-    let dir = scratch_geographies();
-    let written = built.write_index_files(dir.path()).expect("written");
-    assert_eq!(written.len(), GEOGRAPHIES.len());
+/// Every geography's index file in `dir` equals the committed one, byte for byte.
+fn assert_committed_files(dir: &Path) {
     for g in GEOGRAPHIES {
-        let ours = std::fs::read(index_path(dir.path(), g)).expect("written file");
+        let ours = std::fs::read(index_path(dir, g)).expect("written file");
         let committed = std::fs::read(index_path(&committed(), g)).expect("committed file");
         assert!(
             ours == committed,
@@ -112,6 +107,16 @@ fn a_build_writes_the_committed_index_files_byte_for_byte() {
             g.id()
         );
     }
+}
+
+#[test]
+fn a_build_writes_the_committed_index_files_byte_for_byte() {
+    let atlas = leeds();
+    let built = AtlasTiles::from_atlas(&atlas, 14).expect("built");
+    let dir = scratch_geographies();
+    let written = built.write_index_files(dir.path()).expect("written");
+    assert_eq!(written.len(), GEOGRAPHIES.len());
+    assert_committed_files(dir.path());
     // The ingest's path (geometry only, built afresh) writes the same bytes.
     let again = scratch_geographies();
     let mut moved = atlas;
@@ -152,15 +157,7 @@ fn geometry_built_beforehand_writes_the_same_files() {
     atlas.dir = dir.path().to_owned();
     let written = equimap_tiles::atlas::write_tile_indexes_with(&atlas, prebuilt).expect("written");
     assert_eq!(written.len(), GEOGRAPHIES.len());
-    for g in GEOGRAPHIES {
-        let ours = std::fs::read(index_path(dir.path(), g)).expect("written file");
-        let committed = std::fs::read(index_path(&committed(), g)).expect("committed file");
-        assert!(
-            ours == committed,
-            "{} differs from the committed file",
-            g.id()
-        );
-    }
+    assert_committed_files(dir.path());
     // Geometry is taken when the areas it came with are the atlas's: here the ward layer's,
     // given as the LSOAs', which its features' ids then refuse.
     let mislabelled = vec![(

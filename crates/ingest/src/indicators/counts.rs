@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use equimap_atlas::{Counts, CountsInterval, Geography};
 
-use super::{Builder, CodeSet, Meta, level, parent_map, sum_to, with_matching};
+use super::{Builder, CodeSet, Meta, level, parent_map, ratio, sum_to};
 use crate::error::{IngestError, Result};
 use crate::membership::Membership;
 use crate::read::SourceLog;
@@ -209,14 +209,4 @@ fn levels(t: &Table<'_>) -> Vec<equimap_atlas::Level> {
         ),
         level(Geography::District, t.period, sum, false),
     ]
-}
-
-/// Numerator over denominator, where the denominator is positive.
-fn ratio(num: &BTreeMap<String, f64>, den: &BTreeMap<String, f64>) -> BTreeMap<String, f64> {
-    with_matching(num, den)
-        .filter_map(|(c, n, d)| {
-            let d = *d?;
-            (d > 0.0).then(|| (c.clone(), n / d))
-        })
-        .collect()
 }

@@ -197,14 +197,11 @@ impl Builder {
         let Some(values) = self.values.get(&from) else {
             return;
         };
-        let sum = |col: &str| -> BTreeMap<String, f64> {
-            let mut out: BTreeMap<String, f64> = BTreeMap::new();
-            for (child, v) in values.get(col).into_iter().flatten() {
-                if let Some(p) = parent_of.get(child) {
-                    *out.entry(p.clone()).or_default() += v;
-                }
-            }
-            out
+        let sum = |col: &str| {
+            values
+                .get(col)
+                .map(|v| sum_to(v, parent_of))
+                .unwrap_or_default()
         };
         let weights = values.get("population").cloned().unwrap_or_default();
         let mut derived: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
@@ -217,13 +214,7 @@ impl Builder {
             }
             let (how, estimate) = if let Some(c) = &d.counts {
                 let (num, den) = (sum(&c.numerator), sum(&c.denominator));
-                let ratio = num
-                    .iter()
-                    .filter_map(|(p, n)| {
-                        let m = den.get(p).copied().filter(|m| *m > 0.0)?;
-                        Some((p.clone(), n / m))
-                    })
-                    .collect();
+                let ratio = ratio(&num, &den);
                 derived.insert(c.numerator.clone(), num);
                 derived.insert(c.denominator.clone(), den);
                 derived.insert(d.id.clone(), ratio);
@@ -462,6 +453,16 @@ pub fn sum_to(
         }
     }
     into_sorted(acc)
+}
+
+/// Numerator over denominator, code by code, where the denominator is positive.
+pub fn ratio(num: &BTreeMap<String, f64>, den: &BTreeMap<String, f64>) -> BTreeMap<String, f64> {
+    with_matching(num, den)
+        .filter_map(|(c, n, d)| {
+            let d = *d?;
+            (d > 0.0).then(|| (c.clone(), n / d))
+        })
+        .collect()
 }
 
 fn into_sorted(acc: HashMap<&str, f64>) -> BTreeMap<String, f64> {
